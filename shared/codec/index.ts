@@ -1,0 +1,3 @@
+export { ByteReader } from './ByteReader.ts';
+export { ByteWriter } from './ByteWriter.ts';
+export { CodecError } from './errors.ts';

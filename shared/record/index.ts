@@ -1,0 +1,1 @@
+export type { DecodedRecord, Fields, FieldValue, RecordOrigin, SourceRecord } from './types.ts';
