@@ -1,6 +1,7 @@
 import type { Fields } from '../record/types.ts';
 import { excerpt } from '../rejection/excerpt.ts';
 import { DecoderConfigError } from './errors.ts';
+import { guardedDecode } from './guardedDecode.ts';
 import type { DecodeEmitter, FormatDecoder } from './types.ts';
 
 /** Options of {@link accessLog}. */
@@ -385,31 +386,7 @@ export const accessLog = (options: AccessLogOptions = {}): FormatDecoder => {
   return {
     format: 'access-log',
     decode(text: string, emit: DecodeEmitter): void {
-      // Emitter failures are the caller's and propagate; anything else thrown here is a decoder bug.
-      let emitting = false;
-      const guarded: DecodeEmitter = {
-        record(fields, line) {
-          emitting = true;
-          emit.record(fields, line);
-          emitting = false;
-        },
-        reject(reason, message, line, raw) {
-          emitting = true;
-          emit.reject(reason, message, line, raw);
-          emitting = false;
-        },
-      };
-      try {
-        decodePayload(text, layout, guarded);
-      } catch (error) {
-        if (emitting) throw error;
-        emit.reject(
-          'decoder-failure',
-          `the access log decoder failed unexpectedly: ${String(error)}`,
-          undefined,
-          text,
-        );
-      }
+      guardedDecode('access log', text, emit, (guarded) => decodePayload(text, layout, guarded));
     },
   };
 };

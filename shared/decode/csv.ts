@@ -1,6 +1,7 @@
 import type { Fields, FieldValue } from '../record/types.ts';
 import { excerpt } from '../rejection/excerpt.ts';
 import { DecoderConfigError } from './errors.ts';
+import { guardedDecode } from './guardedDecode.ts';
 import type { DecodeEmitter, FormatDecoder } from './types.ts';
 
 /**
@@ -317,7 +318,10 @@ const decodePayload = (text: string, config: CsvConfig, emit: DecodeEmitter): vo
       dataRows++;
       continue;
     }
-    if (sameFields(row.fields, layout.names)) continue;
+    if (sameFields(row.fields, layout.names)) {
+      emit.skip(rowLine, 'header');
+      continue;
+    }
     dataRows++;
     if (row.fields.length !== layout.names.length) {
       emit.reject(
@@ -333,14 +337,7 @@ const decodePayload = (text: string, config: CsvConfig, emit: DecodeEmitter): vo
       emit.reject('csv-type', fields, rowLine, text.slice(rowStart, row.textEnd));
     else emit.record(fields, rowLine);
   }
-  if (headerLine !== undefined && dataRows === 0) {
-    emit.reject(
-      'empty-record',
-      `the payload has a header line (line ${headerLine}) but no data rows`,
-      undefined,
-      text,
-    );
-  }
+  if (headerLine !== undefined && dataRows === 0) emit.skip(headerLine, 'header');
 };
 
 const buildConfig = (options: CsvOptions): CsvConfig => {
@@ -402,7 +399,7 @@ const buildConfig = (options: CsvOptions): CsvConfig => {
  * Rejections: `csv-quote` (unterminated or stray quote; an unterminated quote takes the rest of the payload
  * with it), `csv-column-count`, `csv-type` (the message names the column and the value), `csv-no-header`
  * (the header line is unusable: quoting error, empty or duplicate name, a typed or declared column missing;
- * the whole payload is rejected) and `empty-record` (blank payload, or a header line and no data rows).
+ * the whole payload is rejected) and `empty-record` (blank payload); header lines are reported with `emit.skip`.
  * Never throws while decoding: an internal error becomes a `decoder-failure` rejection; errors thrown by the
  * emitter itself propagate.
  *
@@ -420,31 +417,7 @@ export const csv = (options: CsvOptions = {}): FormatDecoder => {
   return {
     format: 'csv',
     decode(text: string, emit: DecodeEmitter): void {
-      // Emitter failures are the caller's and propagate; anything else thrown here is a decoder bug.
-      let emitting = false;
-      const guarded: DecodeEmitter = {
-        record(fields, line) {
-          emitting = true;
-          emit.record(fields, line);
-          emitting = false;
-        },
-        reject(reason, message, line, raw) {
-          emitting = true;
-          emit.reject(reason, message, line, raw);
-          emitting = false;
-        },
-      };
-      try {
-        decodePayload(text, config, guarded);
-      } catch (error) {
-        if (emitting) throw error;
-        emit.reject(
-          'decoder-failure',
-          `the CSV decoder failed unexpectedly: ${String(error)}`,
-          undefined,
-          text,
-        );
-      }
+      guardedDecode('CSV', text, emit, (guarded) => decodePayload(text, config, guarded));
     },
   };
 };

@@ -96,6 +96,10 @@ class SourceDecoding implements DecodeEmitter {
     }
   }
 
+  public skip(): void {
+    this.emitted++; // a header line accounts for its payload: it is not "no records found"
+  }
+
   public reject(reason: RejectionReason, message: string, line: number | undefined, raw: string): void {
     this.emitted++;
     this.rejectAt(reason, message, line, raw);

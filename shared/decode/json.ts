@@ -3,6 +3,7 @@ import { excerpt } from '../rejection/excerpt.ts';
 import type { RejectionReason } from '../rejection/reasons.ts';
 import { MAX_JSON_DEPTH } from './constants.ts';
 import { DecoderConfigError } from './errors.ts';
+import { guardedDecode } from './guardedDecode.ts';
 import type { DecodeEmitter, FormatDecoder } from './types.ts';
 
 /** Options of {@link json}. */
@@ -172,31 +173,7 @@ export const json = (options: JsonOptions = {}): FormatDecoder => {
   return {
     format: 'json',
     decode(text: string, emit: DecodeEmitter): void {
-      // Emitter failures are the caller's and propagate; anything else thrown here is a decoder bug.
-      let emitting = false;
-      const guarded: DecodeEmitter = {
-        record(fields, line) {
-          emitting = true;
-          emit.record(fields, line);
-          emitting = false;
-        },
-        reject(reason, message, line, raw) {
-          emitting = true;
-          emit.reject(reason, message, line, raw);
-          emitting = false;
-        },
-      };
-      try {
-        decodePayload(text, lines, guarded);
-      } catch (error) {
-        if (emitting) throw error;
-        emit.reject(
-          'decoder-failure',
-          `the JSON decoder failed unexpectedly: ${String(error)}`,
-          undefined,
-          text,
-        );
-      }
+      guardedDecode('JSON', text, emit, (guarded) => decodePayload(text, lines, guarded));
     },
   };
 };

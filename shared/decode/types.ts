@@ -11,6 +11,8 @@ export interface DecodeEmitter {
   record(fields: Fields, line: number | undefined): void;
   /** A part of the payload that could not be decoded; `excerpt` is raw text (it is escaped and cut later). */
   reject(reason: RejectionReason, message: string, line: number | undefined, excerpt: string): void;
+  /** A line that is deliberately not a record (a CSV header line): neither a record nor a rejection. */
+  skip(line: number | undefined, what: 'header'): void;
 }
 
 /** Turns one text payload (unwrapped, valid UTF-8, BOM removed) into zero or more records. Never throws. */

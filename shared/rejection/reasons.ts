@@ -26,7 +26,9 @@ export const REJECTION_REASONS = {
   'timestamp-in-future': 'the event time is further ahead of the arrival time than the allowed clock skew',
   'group-key-too-long': 'the group key exceeds the DynamoDB key size budget',
   'invalid-group-key': 'a group-by value contains control characters or is not a scalar',
-  'decoder-failure': 'the decoder failed unexpectedly on this payload (an internal error; the payload is kept)',
+  'item-too-large': 'folding the record would make its results item exceed the DynamoDB item size limit',
+  'decoder-failure':
+    'the decoder failed unexpectedly on this payload (an internal error; the payload is kept)',
 } as const;
 
 /** A stable rejection code. */

@@ -589,6 +589,7 @@ describe('Function: accessLog', () => {
         reject: (reason) => {
           rejected.push(reason);
         },
+        skip: () => undefined,
       };
 
       // Act

@@ -158,14 +158,15 @@ describe('Function: csv', () => {
         { fields: { ip: '1', status: '2' }, line: 3 },
       ]);
       expect(result.rejections).toStrictEqual([]);
+      expect(result.skipped).toStrictEqual([0, 2]);
     });
 
-    it('emits nothing for a payload that is only a header line', () => {
+    it('reports a payload that is only a header line as a skipped header, not a record or rejection', () => {
       // Act
       const result = collectDecode(csv({ columns: ['ip', 'status'] }), 'ip,status\r\n');
 
       // Assess
-      expect(result).toStrictEqual({ records: [], rejections: [], lines: [] });
+      expect(result).toStrictEqual({ records: [], rejections: [], lines: [], skipped: [0] });
     });
   });
 
@@ -205,19 +206,12 @@ describe('Function: csv', () => {
       expect(result.records.map(({ line }) => line)).toStrictEqual([1, 3]);
     });
 
-    it('rejects a payload with a header line and no data rows as empty-record', () => {
+    it('reports a payload with a header line and no data rows as a skipped header', () => {
       // Act
       const result = collectDecode(csv(), '\na,b\n\n');
 
       // Assess
-      expect(result.rejections).toStrictEqual([
-        {
-          reason: 'empty-record',
-          message: 'the payload has a header line (line 1) but no data rows',
-          line: undefined,
-          excerpt: '\na,b\n\n',
-        },
-      ]);
+      expect(result).toStrictEqual({ records: [], rejections: [], lines: [], skipped: [1] });
     });
   });
 
@@ -551,6 +545,7 @@ describe('Function: csv', () => {
         reject: (reason) => {
           rejected.push(reason);
         },
+        skip: () => undefined,
       };
 
       // Act

@@ -327,6 +327,7 @@ describe('Function: json', () => {
         reject: (reason) => {
           rejected.push(reason);
         },
+        skip: () => undefined,
       };
 
       // Act

@@ -22,6 +22,8 @@ export interface CollectedDecode {
   readonly rejections: CollectedRejection[];
   /** Line of every emission (record or rejection), in emission order. */
   readonly lines: (number | undefined)[];
+  /** Lines reported as deliberately skipped (CSV header lines). */
+  readonly skipped: (number | undefined)[];
 }
 
 /**
@@ -34,6 +36,7 @@ export const collectDecode = (decoder: FormatDecoder, text: string): CollectedDe
   const records: CollectedRecord[] = [];
   const rejections: CollectedRejection[] = [];
   const lines: (number | undefined)[] = [];
+  const skipped: (number | undefined)[] = [];
   const emit: DecodeEmitter = {
     record: (fields, line) => {
       records.push({ fields, line });
@@ -43,7 +46,10 @@ export const collectDecode = (decoder: FormatDecoder, text: string): CollectedDe
       rejections.push({ reason, message, line, excerpt });
       lines.push(line);
     },
+    skip: (line) => {
+      skipped.push(line);
+    },
   };
   decoder.decode(text, emit);
-  return { records, rejections, lines };
+  return { records, rejections, lines, skipped };
 };

@@ -1,0 +1,56 @@
+import { Command, CommanderError } from 'commander';
+import { CodecError } from '../shared/codec/errors.ts';
+import { DefinitionError } from '../shared/definition/errors.ts';
+import { registerFold } from './commands/fold.ts';
+import { EXIT, UsageError } from './errors.ts';
+
+/**
+ * Builds the `streamfold` command-line program.
+ *
+ * @example
+ * await buildProgram().parseAsync(process.argv);
+ */
+export const buildProgram = (): Command => {
+  const program = new Command('streamfold')
+    .description('Real-time windowed analytics on AWS: Kinesis -> Lambda -> DynamoDB, exactly once')
+    .version('0.1.0')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  registerFold(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+};
+
+/**
+ * Runs the CLI and returns its exit code: 0 ok, 1 runtime failure, 2 usage error.
+ * User mistakes print one clear line, never a stack trace (set `STREAMFOLD_DEBUG=1` to see it).
+ *
+ * @example
+ * process.exitCode = await runCli(process.argv);
+ */
+export const runCli = async (argv: readonly string[]): Promise<number> => {
+  try {
+    await buildProgram().parseAsync([...argv]);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      ) {
+        return EXIT.ok;
+      }
+      return EXIT.usage; // commander already printed the message
+    }
+    if (error instanceof UsageError || error instanceof DefinitionError) {
+      process.stderr.write(`streamfold: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    const message = error instanceof CodecError || error instanceof Error ? error.message : String(error);
+    process.stderr.write(`streamfold: ${message}\n`);
+    if (process.env.STREAMFOLD_DEBUG === '1' && error instanceof Error)
+      process.stderr.write(`${error.stack}\n`);
+    return EXIT.failure;
+  }
+};

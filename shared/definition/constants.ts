@@ -1,0 +1,51 @@
+/** Attribute names the results item uses itself; metric names must not collide with them. */
+export const RESERVED_METRIC_NAMES: readonly string[] = [
+  'pk',
+  'sk',
+  'pipeline',
+  'group',
+  'groupKey',
+  'window',
+  'windowStart',
+  'windowEnd',
+  'windowKey',
+  'finalAt',
+  'openPipeline',
+  'status',
+  'records',
+  'updatedAt',
+  'expiresAt',
+  'state',
+  'version',
+  'applied',
+  'gsi1pk',
+  'gsi1sk',
+];
+
+/** Pipeline names become parts of AWS resource names and DynamoDB keys. */
+export const PIPELINE_NAME_PATTERN = /^[a-z][a-z0-9-]{0,47}$/;
+/** Metric names become DynamoDB attribute names. */
+export const METRIC_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+/** Kinesis stream names. */
+export const STREAM_NAME_PATTERN = /^[a-zA-Z0-9_.-]{1,128}$/;
+/** At most this many group-by fields. */
+export const MAX_GROUP_BY_FIELDS = 8;
+/** Default tolerance for event times ahead of the arrival time. */
+export const DEFAULT_MAX_CLOCK_SKEW = '5m';
+
+/** Metric kinds whose result is one number, so they can rank groups in an index. */
+export const RANKABLE_METRIC_KINDS: readonly string[] = [
+  'count',
+  'sum',
+  'min',
+  'max',
+  'mean',
+  'variance',
+  'stddev',
+  'first',
+  'last',
+  'weightedMean',
+  'distinct',
+];
+/** At most this many ranking indexes per pipeline. */
+export const MAX_RANK_BY = 5;

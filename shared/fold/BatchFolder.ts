@@ -1,0 +1,257 @@
+import { decodeSource } from '../decode/decodeSource.ts';
+import type { DecodeSink } from '../decode/types.ts';
+import type { PipelineDefinition } from '../definition/types.ts';
+import { compileFieldPath, type FieldGetter } from '../metrics/fieldPath.ts';
+import { MetricProblem } from '../metrics/MetricProblem.ts';
+import { type AnyMetric, SKIP } from '../metrics/types.ts';
+import type { DecodedRecord, Fields, FieldValue, SourceRecord } from '../record/types.ts';
+import { excerpt } from '../rejection/excerpt.ts';
+import type { RejectionReason } from '../rejection/reasons.ts';
+import { MAX_EVENT_TIME_MS, MIN_EVENT_TIME_MS, parseTimestamp } from '../time/timestamp.ts';
+import { assignWindows } from '../window/assignWindows.ts';
+import { aggregateKey } from './aggregateKey.ts';
+import { MAX_GROUP_KEY_BYTES } from './constants.ts';
+import { encodeGroupKey } from './groupKey.ts';
+import type { FoldedBatch, WindowAggregate } from './types.ts';
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we reject
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** A problem found while preparing one record; turns into a rejection. */
+interface Problem {
+  readonly reason: RejectionReason;
+  readonly message: string;
+}
+
+/**
+ * Folds batches of Kinesis records with one pipeline definition: decode, filter, event time, group key,
+ * metric inputs, window assignment, lateness, then `add` into one state per (window, group).
+ * Compiled once per definition (module scope in a Lambda), reused for every batch.
+ *
+ * A record is atomic: it is folded into all its on-time windows, or rejected as a whole (any metric input
+ * problem rejects it before anything is added), or late.
+ *
+ * @example
+ * const folder = new BatchFolder(requestsByIp);
+ * const batch = folder.fold(sources);
+ * batch.stats; // { in, folded, filtered, rejected, late, lateAssignments }
+ */
+export class BatchFolder {
+  private readonly metrics: readonly AnyMetric[];
+  private readonly groupGetters: readonly FieldGetter[];
+  private readonly timeGetter: FieldGetter | undefined;
+  private readonly inputs: unknown[];
+  private readonly starts: number[] = [];
+  private readonly groupValues: string[];
+
+  public constructor(public readonly definition: PipelineDefinition) {
+    this.metrics = definition.metricNames.map((name) => definition.metrics[name] as AnyMetric);
+    this.groupGetters = definition.groupBy.map(compileFieldPath);
+    this.timeGetter =
+      definition.eventTime.source === 'field' ? compileFieldPath(definition.eventTime.field) : undefined;
+    this.inputs = new Array(this.metrics.length);
+    this.groupValues = new Array(definition.groupBy.length);
+  }
+
+  /** Folds one batch. Never throws on bad input: every record ends folded, filtered, rejected or late. */
+  public fold(sources: readonly SourceRecord[]): FoldedBatch {
+    const batch: FoldedBatch = {
+      aggregates: new Map(),
+      rejections: [],
+      late: [],
+      stats: { in: 0, folded: 0, filtered: 0, rejected: 0, late: 0, lateAssignments: 0 },
+      rejectionSources: [],
+      lateSources: [],
+    };
+    let sourceIndex = 0;
+    const sink: DecodeSink = {
+      record: (record) => this.foldRecord(batch, record, sourceIndex),
+      reject: (rejection) => {
+        batch.stats.in += 1;
+        batch.stats.rejected += 1;
+        batch.rejections.push(rejection);
+        batch.rejectionSources.push(sourceIndex);
+      },
+    };
+    const { decode, limits } = this.definition;
+    for (; sourceIndex < sources.length; sourceIndex++) {
+      decodeSource(sources[sourceIndex] as SourceRecord, decode, limits, sink);
+    }
+    return batch;
+  }
+
+  private foldRecord(batch: FoldedBatch, record: DecodedRecord, sourceIndex: number): void {
+    const { stats } = batch;
+    stats.in += 1;
+    const def = this.definition;
+    const fields = record.fields;
+    if (def.filter !== undefined && !def.filter(fields)) {
+      stats.filtered += 1;
+      return;
+    }
+    const eventMs = this.eventTime(record);
+    if (typeof eventMs !== 'number') {
+      this.reject(batch, record, sourceIndex, eventMs);
+      return;
+    }
+    const groupKey = this.groupKey(fields);
+    if (typeof groupKey !== 'string') {
+      this.reject(batch, record, sourceIndex, groupKey);
+      return;
+    }
+    const { metrics, inputs } = this;
+    for (let m = 0; m < metrics.length; m++) {
+      const input = (metrics[m] as AnyMetric).input(fields, eventMs);
+      if (input instanceof MetricProblem) {
+        this.reject(batch, record, sourceIndex, input);
+        return;
+      }
+      inputs[m] = input;
+    }
+    const { window } = def;
+    const starts = this.starts;
+    const windowCount = assignWindows(window, eventMs, starts);
+    let onTime = 0;
+    for (let w = 0; w < windowCount; w++) {
+      const startMs = starts[w] as number;
+      if (record.arrivalMs > startMs + window.sizeMs + window.allowedLatenessMs) continue;
+      onTime += 1;
+      const aggregate = this.aggregateFor(batch, startMs, groupKey);
+      aggregate.records += 1;
+      if (aggregate.members[aggregate.members.length - 1] !== sourceIndex)
+        aggregate.members.push(sourceIndex);
+      for (let m = 0; m < metrics.length; m++) {
+        const input = inputs[m];
+        if (input !== SKIP) (metrics[m] as AnyMetric).add(aggregate.states[m], input);
+      }
+    }
+    if (onTime === 0) {
+      stats.late += 1;
+      batch.late.push({
+        origin: record.origin,
+        eventMs,
+        arrivalMs: record.arrivalMs,
+        windows: starts.slice(0, windowCount).map((startMs) => ({ startMs, endMs: startMs + window.sizeMs })),
+        excerpt: excerpt(JSON.stringify(fields)),
+      });
+      batch.lateSources.push(sourceIndex);
+      return;
+    }
+    stats.folded += 1;
+    stats.lateAssignments += windowCount - onTime;
+  }
+
+  private aggregateFor(batch: FoldedBatch, windowStartMs: number, groupKey: string): WindowAggregate {
+    const key = aggregateKey(windowStartMs, groupKey);
+    let aggregate = batch.aggregates.get(key);
+    if (aggregate === undefined) {
+      const group: Record<string, string> = {};
+      this.definition.groupBy.forEach((field, i) => {
+        group[field] = this.groupValues[i] as string;
+      });
+      aggregate = {
+        windowStartMs,
+        windowEndMs: windowStartMs + this.definition.window.sizeMs,
+        group,
+        groupKey,
+        records: 0,
+        states: this.metrics.map((metric) => metric.empty()),
+        members: [],
+      };
+      batch.aggregates.set(key, aggregate);
+    }
+    return aggregate;
+  }
+
+  private eventTime(record: DecodedRecord): number | Problem {
+    const def = this.definition;
+    if (def.eventTime.source === 'arrival') return record.arrivalMs;
+    const { field, format } = def.eventTime;
+    const value = (this.timeGetter as FieldGetter)(record.fields);
+    if (value === undefined || value === null) {
+      return {
+        reason: 'missing-field',
+        message: `Event time field "${field}" is ${value === null ? 'null' : 'missing'}`,
+      };
+    }
+    const eventMs = parseTimestamp(value, format);
+    if (eventMs === undefined) {
+      return {
+        reason: 'invalid-timestamp',
+        message: `Event time field "${field}" is not a valid ${format} timestamp (${describe(value)})`,
+      };
+    }
+    if (eventMs < MIN_EVENT_TIME_MS || eventMs > MAX_EVENT_TIME_MS) {
+      return {
+        reason: 'timestamp-out-of-range',
+        message: `Event time field "${field}" is outside 1970–9999 (${describe(value)})`,
+      };
+    }
+    if (eventMs > record.arrivalMs + def.maxClockSkewMs) {
+      return {
+        reason: 'timestamp-in-future',
+        message: `Event time ${new Date(eventMs).toISOString()} is ${eventMs - record.arrivalMs} ms after the arrival time ${new Date(record.arrivalMs).toISOString()} (allowed skew ${def.maxClockSkewMs} ms)`,
+      };
+    }
+    return eventMs;
+  }
+
+  private groupKey(fields: Fields): string | Problem {
+    const { groupBy } = this.definition;
+    const getters = this.groupGetters;
+    const values = this.groupValues;
+    let length = 0;
+    for (let i = 0; i < getters.length; i++) {
+      const value = (getters[i] as FieldGetter)(fields);
+      let text: string;
+      if (typeof value === 'string') text = value;
+      else if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
+      else if (value === undefined || value === null) {
+        return {
+          reason: 'missing-field',
+          message: `Group-by field "${groupBy[i]}" is ${value === null ? 'null' : 'missing'}`,
+        };
+      } else {
+        return {
+          reason: 'invalid-group-key',
+          message: `Group-by field "${groupBy[i]}" must be a string, number or boolean (${describe(value)})`,
+        };
+      }
+      if (CONTROL.test(text)) {
+        return {
+          reason: 'invalid-group-key',
+          message: `Group-by field "${groupBy[i]}" contains control characters (${describe(text)})`,
+        };
+      }
+      values[i] = text;
+      length += text.length;
+    }
+    const key = encodeGroupKey(values);
+    if (length * 3 > MAX_GROUP_KEY_BYTES || key.length * 3 > MAX_GROUP_KEY_BYTES) {
+      const bytes = Buffer.byteLength(key, 'utf8');
+      if (bytes > MAX_GROUP_KEY_BYTES) {
+        return {
+          reason: 'group-key-too-long',
+          message: `Group key is ${bytes} bytes of UTF-8; at most ${MAX_GROUP_KEY_BYTES} fit a DynamoDB key`,
+        };
+      }
+    }
+    return key;
+  }
+
+  private reject(batch: FoldedBatch, record: DecodedRecord, sourceIndex: number, problem: Problem): void {
+    batch.stats.rejected += 1;
+    batch.rejections.push({
+      reason: problem.reason,
+      message: problem.message,
+      origin: record.origin,
+      excerpt: excerpt(JSON.stringify(record.fields)),
+    });
+    batch.rejectionSources.push(sourceIndex);
+  }
+}
+
+const describe = (value: FieldValue): string => {
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+};

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { json } from '../../shared/decode/json.ts';
+import { DefinitionError, definePipeline, type PipelineInput } from '../../shared/definition/index.ts';
+import { count, sum } from '../../shared/metrics/index.ts';
+import { hopping, tumbling } from '../../shared/window/index.ts';
+
+const valid: PipelineInput = {
+  name: 'trades-per-symbol',
+  stream: 'trades',
+  decode: json(),
+  groupBy: ['symbol'],
+  eventTime: 'time',
+  window: tumbling('1m'),
+  metrics: { trades: count(), volume: sum('qty') },
+  retention: '7d',
+};
+
+const problemsOf = (input: unknown): readonly string[] => {
+  try {
+    definePipeline(input as PipelineInput);
+  } catch (error) {
+    expect(error).toBeInstanceOf(DefinitionError);
+    return (error as DefinitionError).problems;
+  }
+  throw new Error('definePipeline accepted an invalid definition');
+};
+
+describe('Function: definePipeline', () => {
+  it('normalises a valid definition', () => {
+    // Act
+    const definition = definePipeline(valid);
+
+    // Assess
+    expect(definition.name).toBe('trades-per-symbol');
+    expect(definition.eventTime).toStrictEqual({ source: 'field', field: 'time', format: 'iso' });
+    expect(definition.metricNames).toStrictEqual(['trades', 'volume']);
+    expect(definition.retentionMs).toBe(7 * 86_400_000);
+    expect(definition.maxClockSkewMs).toBe(300_000);
+    expect(definition.limits).toStrictEqual({ maxRecordBytes: 1_048_576, maxDecompressedBytes: 10_485_760 });
+    expect(Object.isFrozen(definition)).toBe(true);
+  });
+
+  it.each([
+    ['arrival', { source: 'arrival' }],
+    [
+      { field: 'ts', format: 'epoch-millis' },
+      { source: 'field', field: 'ts', format: 'epoch-millis' },
+    ],
+    [
+      { field: 'at', format: 'clf' },
+      { source: 'field', field: 'at', format: 'clf' },
+    ],
+  ] as const)('reads eventTime %j', (eventTime, expected) => {
+    expect(definePipeline({ ...valid, eventTime }).eventTime).toStrictEqual(expected);
+  });
+
+  it.each([
+    [
+      { name: 'Requests By IP' },
+      'name: must be lower-case letters, digits and dashes, starting with a letter, at most 48 characters (given "Requests By IP")',
+    ],
+    [
+      { stream: 'bad stream!' },
+      'stream: must be a Kinesis stream name: 1–128 of [a-zA-Z0-9_.-] (given "bad stream!")',
+    ],
+    [
+      { decode: 'json' },
+      'decode: must be a decoder such as json(), csv({...}) or accessLog() (given "json")',
+    ],
+    [{ groupBy: 'ip' }, 'groupBy: must be an array of field names (given "ip")'],
+    [{ groupBy: ['ip', 'ip'] }, 'groupBy: must not repeat a field (given ["ip","ip"])'],
+    [{ groupBy: ['a..b'] }, 'groupBy.0: is not a valid field path (given "a..b")'],
+    [
+      { eventTime: { field: 'time', format: 'rfc2822' } },
+      'eventTime: must be \'arrival\', a field name, or { field, format } (given {"field":"time","format":"rfc2822"})',
+    ],
+    [{ window: '1m' }, 'window: must be tumbling(size) or hopping(size, advance) (given "1m")'],
+    [{ metrics: {} }, 'metrics: must define at least one metric'],
+    [
+      { metrics: { trades: 'count' } },
+      'metrics.trades: must be a metric such as count(), sum(\'field\') (given "count")',
+    ],
+    [
+      { metrics: { 'bad-name': count() } },
+      'metrics.bad-name: metric name must be a letter then letters, digits or _, at most 64 characters (given "bad-name")',
+    ],
+    [
+      { metrics: { records: count() } },
+      'metrics.records: "records" is reserved for the results item; choose another metric name',
+    ],
+    [
+      { retention: '3 days' },
+      `retention: Duration "3 days" is not understood: use a number of milliseconds or forms like '500ms', '30s', '1m', '1h30m', '30d'`,
+    ],
+    [{ retention: 0 }, 'retention: must be longer than 0 (given 0)'],
+    [
+      { retention: '30s' },
+      'retention: must be at least the window size plus allowed lateness (1m) (given 30s)',
+    ],
+    [
+      { window: hopping('10m', '1m', { allowedLateness: '1h' }), retention: '1h' },
+      'retention: must be at least the window size plus allowed lateness (1h10m) (given 1h)',
+    ],
+    [{ limits: { maxRecordBytes: -1 } }, 'limits.maxRecordBytes: Too small: expected number to be >0'],
+    [{ colour: 'blue' }, '(definition): Unrecognized key: "colour"'],
+  ])('rejects %j with a message naming the field and value', (override, message) => {
+    // Act
+    const problems = problemsOf({ ...valid, ...override });
+
+    // Assess
+    expect(problems).toContain(message);
+  });
+
+  it('reports every problem at once, under the pipeline name', () => {
+    // Act & Assess
+    expect(() => definePipeline({ ...valid, stream: '', retention: 'x' })).toThrow(
+      /^Pipeline "trades-per-symbol" is invalid:\n {2}- stream: .*\n {2}- retention: /,
+    );
+  });
+});
