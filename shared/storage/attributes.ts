@@ -1,0 +1,46 @@
+/** Attribute names of a results item (see docs/table.md). Metric names must not collide with these. */
+export const RESULT_ATTRIBUTES = {
+  /** Partition key: `<pipeline>#<group key>`. */
+  pk: 'pk',
+  /** Sort key: the window start, ISO 8601 (`2026-11-21T08:30:00.000Z`). */
+  sk: 'sk',
+  pipeline: 'pipeline',
+  /** Group-by field → value, as a map. */
+  group: 'group',
+  groupKey: 'groupKey',
+  windowStart: 'windowStart',
+  windowEnd: 'windowEnd',
+  /** `<pipeline>#<window start>`: partition key of the ranking indexes (all groups of one window). */
+  windowKey: 'windowKey',
+  /** `open` or `final`. */
+  status: 'status',
+  /** When the window becomes final: window end plus allowed lateness, ISO 8601. */
+  finalAt: 'finalAt',
+  /** Present (the pipeline name) only while the window is open: partition key of the sparse `open-windows` index. */
+  openPipeline: 'openPipeline',
+  records: 'records',
+  updatedAt: 'updatedAt',
+  /** TTL: epoch seconds, window end plus retention. */
+  expiresAt: 'expiresAt',
+  /** Mergeable state (binary): the aggregate of every metric. */
+  state: 'state',
+  /** Optimistic-concurrency counter, incremented by every write. */
+  version: 'version',
+  /** Shard id → highest Kinesis sequence number folded into this item (exactly-once bookkeeping). */
+  applied: 'applied',
+} as const;
+
+/** Attribute names of a dead-letter item (see docs/table.md). */
+export const DEAD_LETTER_ATTRIBUTES = {
+  /** Partition key: `<pipeline>#<arrival date YYYY-MM-DD>`. */
+  pk: 'pk',
+  /** Sort key: `<arrival ISO>#<shard id>#<sequence number>#<sub-record>#<line>`; deterministic, so rewrites are idempotent. */
+  sk: 'sk',
+  expiresAt: 'expiresAt',
+} as const;
+
+/** Name of the sparse index of open windows (used to mark windows final). */
+export const OPEN_WINDOWS_INDEX = 'open-windows';
+
+/** Name of the index ranking the groups of a window by `metric`. */
+export const rankIndexName = (metric: string): string => `rank-${metric}`;
