@@ -17,3 +17,4 @@ export * from './sketch/index.ts';
 export * from './storage/index.ts';
 export * from './time/index.ts';
 export * from './window/index.ts';
+export * from './deploy/index.ts';

@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { localClientConfig } from '../local/services/clients.ts';
+
+/** The AWS connection options every networked command accepts. */
+export interface AwsCliOptions {
+  /** A local or custom endpoint (e.g. `http://127.0.0.1:4568`); dummy credentials unless --profile. */
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly profile?: string;
+}
+
+/**
+ * Adds `--endpoint`, `--region` and `--profile` to a command, worded the same everywhere.
+ *
+ * @example
+ * withAwsOptions(program.command('query'));
+ */
+export const withAwsOptions = (command: Command): Command =>
+  command
+    .option('--endpoint <url>', 'use this endpoint instead of AWS (e.g. the one `streamfold dev` prints)')
+    .option('--region <region>', 'AWS region (default: from the environment or profile)')
+    .option('--profile <name>', 'AWS shared-config profile (default: the default credential chain)');
+
+/**
+ * SDK client configuration for the options: AWS with the default credential chain, or a local endpoint
+ * over plain HTTP/1.1 with dummy credentials (unless a profile is given).
+ *
+ * @example
+ * const client = new DynamoDBClient(awsClientConfig(options));
+ */
+export const awsClientConfig = (options: AwsCliOptions): Record<string, unknown> => {
+  if (options.endpoint !== undefined) {
+    const local = localClientConfig(options.endpoint);
+    return {
+      ...local,
+      ...(options.region !== undefined ? { region: options.region } : {}),
+      ...(options.profile !== undefined ? { profile: options.profile, credentials: undefined } : {}),
+    };
+  }
+  return {
+    ...(options.region !== undefined ? { region: options.region } : {}),
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
+  };
+};

@@ -1,0 +1,1 @@
+export { DEFAULT_RESOURCE_PREFIX, type PipelineResourceNames, pipelineResourceNames } from './names.ts';
