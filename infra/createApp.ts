@@ -1,0 +1,61 @@
+import { App, type AppProps, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { pipelines } from '../pipelines.ts';
+import { AppContextError } from './errors.ts';
+import { selectPipelines } from './selectPipelines.ts';
+import { StreamfoldStack } from './stacks/StreamfoldStack.ts';
+
+/** The stack's name (and the prefix of its alarm and dashboard names). */
+export const STACK_NAME = 'Streamfold';
+
+const REMOVAL_POLICIES: Readonly<Record<string, RemovalPolicy>> = {
+  retain: RemovalPolicy.RETAIN,
+  destroy: RemovalPolicy.DESTROY,
+};
+
+const optionalString = (app: App, key: string): string | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') {
+    throw new AppContextError(`context ${key} must be a string (given ${JSON.stringify(value)})`);
+  }
+  return value;
+};
+
+/**
+ * The streamfold CDK app: one {@link StreamfoldStack} with the pipelines chosen by context, checked by the
+ * cdk-nag AwsSolutions rules at synth (an unacknowledged finding fails the synth).
+ *
+ * Context: `pipelines` (comma-separated names; default every pipeline of `pipelines.ts`), `alarmEmail`,
+ * `removalPolicy` (`retain` | `destroy`; default `retain`), `resourcePrefix` (of the table names; default
+ * `streamfold`). Account and region come from
+ * `CDK_DEFAULT_ACCOUNT` / `CDK_DEFAULT_REGION` when set (the CLI sets them from your credentials);
+ * without them the stack is environment-agnostic.
+ *
+ * @example
+ * const app = createApp({ context: { pipelines: 'ohlc' } });
+ * app.synth();
+ */
+export const createApp = (props: AppProps = {}): App => {
+  const app = new App(props);
+  const chosen = selectPipelines(app.node.tryGetContext('pipelines'), pipelines);
+  const alarmEmail = optionalString(app, 'alarmEmail');
+  const resourcePrefix = optionalString(app, 'resourcePrefix');
+  const removal = optionalString(app, 'removalPolicy');
+  const removalPolicy = removal === undefined ? undefined : REMOVAL_POLICIES[removal];
+  if (removal !== undefined && removalPolicy === undefined) {
+    throw new AppContextError(`context removalPolicy must be "retain" or "destroy" (given "${removal}")`);
+  }
+  const account = process.env.CDK_DEFAULT_ACCOUNT;
+  const region = process.env.CDK_DEFAULT_REGION;
+  new StreamfoldStack(app, STACK_NAME, {
+    description: `streamfold: windowed analytics, Kinesis -> Lambda -> DynamoDB (${chosen.map((p) => p.name).join(', ')})`,
+    pipelines: chosen,
+    ...(account !== undefined || region !== undefined ? { env: { account, region } } : {}),
+    ...(alarmEmail !== undefined ? { alarmEmail } : {}),
+    ...(removalPolicy !== undefined ? { removalPolicy } : {}),
+    ...(resourcePrefix !== undefined ? { resourcePrefix } : {}),
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return app;
+};
