@@ -26,6 +26,7 @@ const getProcessor = (): BatchProcessor => {
       deadLetterTable: config.deadLetterTable,
       safetyMarginMs: config.safetyMarginMs,
       concurrency: config.concurrency,
+      logPayloads: config.logPayloads,
       telemetry: powertoolsTelemetry(logger, metrics),
     });
   }

@@ -15,6 +15,8 @@ export interface FunctionConfig {
   readonly concurrency: number;
   /** Set locally: the DynamoDB endpoint to use instead of AWS's. */
   readonly dynamoDbEndpoint: string | undefined;
+  /** `LOG_PAYLOADS=true` logs set-aside records with their payloads (debug level; off by default). */
+  readonly logPayloads: boolean;
 }
 
 const required = (env: NodeJS.ProcessEnv, name: string): string => {
@@ -38,7 +40,7 @@ const positiveInt = (env: NodeJS.ProcessEnv, name: string, fallback: number): nu
 
 /**
  * Reads `PIPELINE_NAME`, `RESULTS_TABLE`, `DEAD_LETTER_TABLE` and the optional `SAFETY_MARGIN_MS`,
- * `WRITE_CONCURRENCY`, `DYNAMODB_ENDPOINT`.
+ * `WRITE_CONCURRENCY`, `DYNAMODB_ENDPOINT`, `LOG_PAYLOADS`.
  *
  * @example
  * const config = readConfig(process.env);
@@ -58,5 +60,6 @@ export const readConfig = (env: NodeJS.ProcessEnv): FunctionConfig => {
     safetyMarginMs: positiveInt(env, 'SAFETY_MARGIN_MS', 3000),
     concurrency: Math.max(1, positiveInt(env, 'WRITE_CONCURRENCY', 16)),
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT === '' ? undefined : env.DYNAMODB_ENDPOINT,
+    logPayloads: env.LOG_PAYLOADS === 'true',
   };
 };

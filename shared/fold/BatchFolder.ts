@@ -14,8 +14,10 @@ import { MAX_GROUP_KEY_BYTES } from './constants.ts';
 import { encodeGroupKey } from './groupKey.ts';
 import type { FoldedBatch, WindowAggregate } from './types.ts';
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we reject
-const CONTROL = /[\u0000-\u001f\u007f]/;
+/** C0 and C1 control characters, and unpaired UTF-16 surrogates (not representable in a UTF-8 key). */
+const UNFIT_FOR_KEY =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we reject
+  /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** A problem found while preparing one record; turns into a rejection. */
 interface Problem {
@@ -217,10 +219,10 @@ export class BatchFolder {
           message: `Group-by field "${groupBy[i]}" must be a string, number or boolean (${describe(value)})`,
         };
       }
-      if (CONTROL.test(text)) {
+      if (UNFIT_FOR_KEY.test(text)) {
         return {
           reason: 'invalid-group-key',
-          message: `Group-by field "${groupBy[i]}" contains control characters (${describe(text)})`,
+          message: `Group-by field "${groupBy[i]}" contains control characters or unpaired surrogates (${describe(text)})`,
         };
       }
       values[i] = text;
@@ -252,6 +254,6 @@ export class BatchFolder {
 }
 
 const describe = (value: FieldValue): string => {
-  const text = JSON.stringify(value);
+  const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 };

@@ -30,9 +30,18 @@ export interface BatchProcessorOptions {
    */
   readonly concurrency?: number;
   readonly retry?: Omit<RetryOptions, 'deadlineMs'>;
+  /**
+   * Log every rejected and late record with its payload (debug level), for debugging bad producers.
+   * Payloads may hold personal data: leave off in production.
+   * @default false - logs carry counts, reasons and sequence numbers, never payloads
+   */
+  readonly logPayloads?: boolean;
   /** @default Date.now */
   readonly now?: () => number;
 }
+
+/** At most this much of a payload is logged when `logPayloads` is on. */
+const LOGGED_PAYLOAD_BYTES = 4096;
 
 /** The Lambda context's one method the processor needs. */
 export interface RemainingTime {
@@ -144,6 +153,18 @@ export class BatchProcessor {
         source,
         windows: windows.sort(),
       });
+    }
+    if (this.options.logPayloads === true) {
+      for (const letter of letters) {
+        this.telemetry.log('debug', 'Record set aside', {
+          reason: letter.reason,
+          message: letter.message,
+          sequenceNumber: letter.origin.sequenceNumber,
+          subIndex: letter.origin.subIndex,
+          line: letter.origin.line,
+          payload: Buffer.from(letter.source.data.subarray(0, LOGGED_PAYLOAD_BYTES)).toString('utf8'),
+        });
+      }
     }
     const dead = await this.deadLetters.write(letters, shardId, deadlineMs);
 

@@ -10,12 +10,14 @@ export type FieldGetter = (record: Fields) => FieldValue | undefined;
  * compileFieldPath('user.id')({ user: { id: 7 } }); // 7
  */
 export const compileFieldPath = (path: string): FieldGetter => {
-  if (!path.includes('.')) return (record) => record[path];
+  // Own properties only: a record without `constructor` must not yield Object.prototype.constructor.
+  if (!path.includes('.')) return (record) => (Object.hasOwn(record, path) ? record[path] : undefined);
   const parts = path.split('.');
   return (record) => {
     let current: FieldValue | undefined = record;
     for (const part of parts) {
       if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
+      if (!Object.hasOwn(current, part)) return undefined;
       current = (current as Fields)[part];
     }
     return current;

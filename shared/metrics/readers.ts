@@ -4,7 +4,7 @@ import { MetricProblem } from './MetricProblem.ts';
 import { type FieldMetricOptions, SKIP, type Skip } from './types.ts';
 
 const describe = (value: FieldValue): string => {
-  const text = JSON.stringify(value);
+  const text = JSON.stringify(value) ?? String(value);
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 };
 

@@ -3,21 +3,29 @@ import type { MetricResult } from '../metrics/types.ts';
 
 /**
  * A readable metric result as a DynamoDB attribute value: numbers as `N`, percentile maps as `M` (a null
- * percentile as `NULL`), top-k lists as `L` of `{ value, count }` maps. Returns `undefined` for a null or
- * non-finite result: the attribute is then left out of the item (an index key cannot be `NULL`).
+ * percentile as `NULL`), top-k lists as `L` of `{ value, count }` maps. Returns `undefined` for a null,
+ * non-finite or out-of-range result: the attribute is then left out of the item (an index key cannot be `NULL`).
  *
  * @example
  * metricAttribute({ p50: 12, p99: null }); // { M: { p50: { N: '12' }, p99: { NULL: true } } }
  */
+/**
+ * Whether DynamoDB can store the number: its `N` type holds magnitudes from 1e-130 to just under 1e126.
+ * A value outside that range (a sum that overflowed it, say) stays exact in the binary state but is not
+ * written as a readable attribute, or every write of the item would fail with a ValidationException.
+ */
+export const fitsDynamoDbNumber = (value: number): boolean =>
+  Number.isFinite(value) && (value === 0 || (Math.abs(value) >= 1e-130 && Math.abs(value) < 1e126));
+
 export const metricAttribute = (value: MetricResult): AttributeValue | undefined => {
   if (value === null) return undefined;
-  if (typeof value === 'number') return Number.isFinite(value) ? { N: String(value) } : undefined;
+  if (typeof value === 'number') return fitsDynamoDbNumber(value) ? { N: String(value) } : undefined;
   if (Array.isArray(value)) {
     return { L: value.map((e) => ({ M: { value: { S: e.value }, count: { N: String(e.count) } } })) };
   }
   const map: Record<string, AttributeValue> = {};
   for (const [key, entry] of Object.entries(value as Record<string, number | null>)) {
-    map[key] = entry === null || !Number.isFinite(entry) ? { NULL: true } : { N: String(entry) };
+    map[key] = entry === null || !fitsDynamoDbNumber(entry) ? { NULL: true } : { N: String(entry) };
   }
   return { M: map };
 };

@@ -85,7 +85,7 @@ describe('Class: BatchFolder', () => {
     [
       '{"symbol":"A\\u0007B","price":1,"qty":1,"time":"2026-11-21T08:30:00Z"}',
       'invalid-group-key',
-      'Group-by field "symbol" contains control characters ("A\\u0007B")',
+      'Group-by field "symbol" contains control characters or unpaired surrogates ("A\\u0007B")',
     ],
     [
       `{"symbol":"${'x'.repeat(MAX_GROUP_KEY_BYTES + 1)}","price":1,"qty":1,"time":"2026-11-21T08:30:00Z"}`,

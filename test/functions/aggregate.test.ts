@@ -48,6 +48,7 @@ describe('Function: readConfig', () => {
       safetyMarginMs: 3000,
       concurrency: 16,
       dynamoDbEndpoint: undefined,
+      logPayloads: false,
     });
   });
 

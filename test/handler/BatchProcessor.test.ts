@@ -378,6 +378,26 @@ describe('Class: BatchProcessor', () => {
       failedSequence: sequenceNumber(2),
     });
   });
+
+  it('logs set-aside records with their payload at debug level only when logPayloads is on', async () => {
+    // Prepare
+    const { telemetry, log } = fakeTelemetry();
+
+    // Act
+    await processorFor(ohlc, { telemetry, logPayloads: true }).process(
+      eventOf([trade('ACME', 1, 1, '2026-11-21T08:30:01Z'), '{"password":"hunter2", not json']),
+      context,
+    );
+
+    // Assess
+    const debug = log.mock.calls.filter(([level]) => level === 'debug');
+    expect(debug).toHaveLength(1);
+    expect(debug[0]?.[1]).toBe('Record set aside');
+    expect(debug[0]?.[2]).toMatchObject({
+      reason: 'invalid-json',
+      payload: '{"password":"hunter2", not json',
+    });
+  });
 });
 
 describe('Function: toSourceRecord', () => {
