@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { CodecError } from '../shared/codec/errors.ts';
 import { DefinitionError } from '../shared/definition/errors.ts';
 import { registerFold } from './commands/fold.ts';
+import { registerQuery } from './commands/query.ts';
+import { registerTop } from './commands/top.ts';
 import { EXIT, UsageError } from './errors.ts';
 
 /**
@@ -17,6 +19,8 @@ export const buildProgram = (): Command => {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   registerFold(program);
+  registerQuery(program);
+  registerTop(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 };

@@ -1,0 +1,193 @@
+import type { Command } from 'commander';
+import type { PipelineDefinition } from '../../shared/definition/types.ts';
+import { DEFAULT_SEARCH_WINDOWS } from '../../shared/query/constants.ts';
+import { assertNumericMetric } from '../../shared/query/numericMetrics.ts';
+import { type TopGroupsResult, topGroups } from '../../shared/query/topGroups.ts';
+import { toReportResult } from '../../shared/query/toReportResult.ts';
+import { formatDuration } from '../../shared/time/duration.ts';
+import { type AwsCliOptions, withAwsOptions } from '../awsOptions.ts';
+import { UsageError } from '../errors.ts';
+import { loadPipeline } from '../loadPipeline.ts';
+import { renderBarChart } from '../render/barChart.ts';
+import { formatValue } from '../render/formatValue.ts';
+import { renderTable } from '../render/table.ts';
+import {
+  type CommandIo,
+  chartWidth,
+  explainQueryFailure,
+  parseTimeOption,
+  shortIso,
+  withResultsTable,
+} from './query.ts';
+
+/** Options of `streamfold top`. */
+export interface TopCommandOptions extends AwsCliOptions {
+  readonly metric: string;
+  readonly window?: string;
+  readonly limit?: string;
+  readonly json?: boolean;
+  readonly chart?: boolean;
+  readonly table?: string;
+}
+
+/**
+ * Ranks the groups of a window for `streamfold top`: validates the options, then queries.
+ *
+ * @throws {UsageError} for an unknown pipeline or metric, a non-numeric metric, a bad time or count.
+ * @example
+ * const { top } = await runTop('requests-by-ip', { metric: 'requests', limit: '5', endpoint });
+ */
+export const runTop = async (
+  pipelineRef: string,
+  options: TopCommandOptions,
+  io: CommandIo = {},
+): Promise<{ definition: PipelineDefinition; top: TopGroupsResult }> => {
+  const definition = await loadPipeline(pipelineRef);
+  if (options.json === true && options.chart === true) {
+    throw new UsageError('--json and --chart cannot be combined: choose one output');
+  }
+  try {
+    assertNumericMetric(definition, options.metric);
+  } catch (error) {
+    throw explainQueryFailure(error, { tableName: '' });
+  }
+  const limitText = options.limit ?? '10';
+  if (!/^\d+$/.test(limitText) || Number(limitText) < 1) {
+    throw new UsageError(`-n must be a positive whole number of groups (given "${limitText}")`);
+  }
+  const windowStartMs = parseTimeOption('--window', options.window);
+  const nowMs = (io.now ?? Date.now)();
+  const top = await withResultsTable(definition, options, (client, tableName) =>
+    topGroups({
+      client,
+      tableName,
+      definition,
+      metric: options.metric,
+      limit: Number(limitText),
+      nowMs,
+      ...(windowStartMs !== undefined ? { windowStartMs } : {}),
+    }),
+  );
+  return { definition, top };
+};
+
+const windowText = (top: TopGroupsResult): string =>
+  `window ${shortIso(top.window.start)} to ${shortIso(top.window.end)}`;
+
+const describeTop = (definition: PipelineDefinition, top: TopGroupsResult): string => {
+  const how = top.indexed
+    ? `one Query on index ${top.indexName}`
+    : `not indexed: every group of the window read and sorted here; add "${top.metric}" to rankBy for a one-Query answer`;
+  const latest = top.windowChoice === 'latest' ? ', the latest with data' : '';
+  return `${definition.name}: top ${top.results.length} group(s) by ${top.metric}, ${windowText(top)}${latest} (${how})`;
+};
+
+const noData = (definition: PipelineDefinition, top: TopGroupsResult): string | undefined => {
+  if (top.windowChoice === 'none-found') {
+    const span = formatDuration(DEFAULT_SEARCH_WINDOWS * definition.window.advanceMs);
+    return `${definition.name}: no data in the last ${DEFAULT_SEARCH_WINDOWS} windows (${span}); is the pipeline running? Give --window to rank an older window.`;
+  }
+  if (top.results.length === 0)
+    return `${definition.name}: no ${top.metric} results in the ${windowText(top)}`;
+  return undefined;
+};
+
+const labelOf = (definition: PipelineDefinition, group: Readonly<Record<string, string>>): string =>
+  definition.groupBy.map((field) => group[field] ?? '').join(' ') || '(all)';
+
+/**
+ * Renders a top-groups answer as a table: rank, group fields, the ranked metric, then the other metrics.
+ *
+ * @example
+ * write(renderTopTable(definition, top));
+ */
+export const renderTopTable = (definition: PipelineDefinition, top: TopGroupsResult): string => {
+  const empty = noData(definition, top);
+  if (empty !== undefined) return empty;
+  const metrics = [top.metric, ...definition.metricNames.filter((name) => name !== top.metric)];
+  const headers = ['#', ...definition.groupBy, ...metrics];
+  const rows = top.results.map((r, i) => [
+    String(i + 1),
+    ...definition.groupBy.map((field) => r.group[field] ?? ''),
+    ...metrics.map((name) => formatValue(r.metrics[name] ?? null)),
+  ]);
+  return `${describeTop(definition, top)}\n\n${renderTable(headers, rows)}`;
+};
+
+/**
+ * Renders a top-groups answer as a horizontal bar chart of the ranked metric.
+ *
+ * @example
+ * write(renderTopChart(definition, top, 80));
+ */
+export const renderTopChart = (
+  definition: PipelineDefinition,
+  top: TopGroupsResult,
+  width: number,
+): string => {
+  const empty = noData(definition, top);
+  if (empty !== undefined) return empty;
+  const bars = top.results.map((r) => {
+    const value = r.metrics[top.metric];
+    return { label: labelOf(definition, r.group), value: typeof value === 'number' ? value : 0 };
+  });
+  return `${describeTop(definition, top)}\n\n${renderBarChart(bars, { width })}`;
+};
+
+/**
+ * Registers `streamfold top` on the program.
+ *
+ * @example
+ * registerTop(program);
+ */
+export const registerTop = (program: Command, io: CommandIo = {}): void => {
+  const write = io.write ?? ((text: string) => void process.stdout.write(text));
+  withAwsOptions(
+    program
+      .command('top')
+      .description('Rank the groups of one window by a numeric metric (top client IPs of a minute, …)')
+      .argument(
+        '<pipeline>',
+        'a built-in example (requests-by-ip, category-averages, ohlc, sensor-stats) or a module path[#name]',
+      )
+      .requiredOption('--metric <name>', 'numeric metric to rank by (one Query when it is in rankBy)')
+      .option(
+        '--window <iso>',
+        'the window starting at or before this ISO 8601 time (default: the latest window with data, up to 60 windows back)',
+      )
+      .option('-n, --limit <count>', 'how many groups (default: 10)')
+      .option(
+        '--json',
+        'print { pipeline, metric, window: { start, end }, results } (results as fold --json)',
+      )
+      .option('--chart', 'bar chart of the metric')
+      .option('--table <name>', 'results table (default: streamfold-<pipeline>-results)'),
+  )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  streamfold top requests-by-ip --metric requests --endpoint http://127.0.0.1:4568 --chart',
+        '  streamfold top ohlc --metric volume --window 2026-11-21T08:30Z -n 3 --json',
+      ].join('\n'),
+    )
+    .action(async (pipelineRef: string, options: TopCommandOptions) => {
+      const { definition, top } = await runTop(pipelineRef, options, io);
+      if (options.json === true) {
+        const document = {
+          pipeline: definition.name,
+          metric: top.metric,
+          window: top.window,
+          results: top.results.map(toReportResult),
+        };
+        write(`${JSON.stringify(document, null, 2)}\n`);
+        return;
+      }
+      if (options.chart === true) {
+        write(`${renderTopChart(definition, top, chartWidth(io))}\n`);
+        return;
+      }
+      write(`${renderTopTable(definition, top)}\n`);
+    });
+};

@@ -1,0 +1,161 @@
+import {
+  type AttributeValue,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+  type ScanCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import type { PipelineDefinition } from '../definition/types.ts';
+import { RESULT_ATTRIBUTES as A } from '../storage/attributes.ts';
+import { withRetry } from '../storage/retry.ts';
+import { DEFAULT_QUERY_TIMEOUT_MS } from './constants.ts';
+import { readQueryResult } from './readQueryResult.ts';
+import { translateAwsError } from './translateAwsError.ts';
+import type { QueryResult, ResultsTableTarget } from './types.ts';
+
+type Item = Record<string, AttributeValue>;
+
+/** A key condition or filter with its placeholders. */
+export interface Expression {
+  readonly expression: string;
+  readonly names: Readonly<Record<string, string>>;
+  readonly values: Readonly<Record<string, AttributeValue>>;
+}
+
+/**
+ * Reads a pipeline's results table: paged Query and Scan with retries, a projection of the readable
+ * attributes only (never the binary state), errors translated ({@link translateAwsError}), and a count of
+ * the requests made, so callers can report what a query cost. One reader serves one operation: its
+ * deadline starts when it is created.
+ *
+ * @example
+ * const reader = new ResultsTableReader({ client, tableName, definition });
+ * const results = await reader.query({ expression: '#pk = :pk', names: { '#pk': 'pk' }, values: { ':pk': { S: 'ohlc#ACME' } } });
+ */
+export class ResultsTableReader {
+  /** DynamoDB requests sent so far (pages and retries included). */
+  public requests = 0;
+  public readonly definition: PipelineDefinition;
+  private readonly deadlineMs: number;
+  private readonly projection: Expression;
+
+  public constructor(private readonly target: ResultsTableTarget) {
+    this.definition = target.definition;
+    this.deadlineMs = Date.now() + (target.timeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS);
+    const attributes = [
+      A.group,
+      A.windowStart,
+      A.windowEnd,
+      A.status,
+      A.records,
+      A.updatedAt,
+      ...target.definition.metricNames,
+    ];
+    const names: Record<string, string> = {};
+    attributes.forEach((name, i) => {
+      names[`#p${i}`] = name;
+    });
+    this.projection = { expression: Object.keys(names).join(', '), names, values: {} };
+  }
+
+  /** The table read. */
+  public get tableName(): string {
+    return this.target.tableName;
+  }
+
+  /**
+   * Every result matching a key condition, all pages, or the first `limit` when given.
+   *
+   * @example
+   * await reader.query(condition, { indexName: 'rank-requests', descending: true, limit: 10 });
+   */
+  public async query(
+    condition: Expression,
+    options: { readonly indexName?: string; readonly descending?: boolean; readonly limit?: number } = {},
+  ): Promise<QueryResult[]> {
+    const results: QueryResult[] = [];
+    let start: Item | undefined;
+    do {
+      const remaining = options.limit === undefined ? undefined : options.limit - results.length;
+      const input: QueryCommandInput = {
+        TableName: this.target.tableName,
+        ...(options.indexName !== undefined ? { IndexName: options.indexName } : {}),
+        KeyConditionExpression: condition.expression,
+        ProjectionExpression: this.projection.expression,
+        ExpressionAttributeNames: { ...condition.names, ...this.projection.names },
+        ExpressionAttributeValues: { ...condition.values },
+        ...(options.descending === true ? { ScanIndexForward: false } : {}),
+        ...(remaining !== undefined ? { Limit: remaining } : {}),
+        ...(start !== undefined ? { ExclusiveStartKey: start } : {}),
+      };
+      const page = await this.send(() => this.target.client.send(new QueryCommand(input)), options.indexName);
+      for (const item of page.Items ?? []) results.push(readQueryResult(this.definition, item));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined && (options.limit === undefined || results.length < options.limit));
+    return results;
+  }
+
+  /**
+   * Whether a key condition matches at least one item (one request of `Limit: 1`).
+   *
+   * @example
+   * await reader.exists(windowCondition, 'rank-requests');
+   */
+  public async exists(condition: Expression, indexName?: string): Promise<boolean> {
+    const page = await this.send(
+      () =>
+        this.target.client.send(
+          new QueryCommand({
+            TableName: this.target.tableName,
+            ...(indexName !== undefined ? { IndexName: indexName } : {}),
+            KeyConditionExpression: condition.expression,
+            ExpressionAttributeNames: { ...condition.names },
+            ExpressionAttributeValues: { ...condition.values },
+            Select: 'COUNT',
+            Limit: 1,
+          }),
+        ),
+      indexName,
+    );
+    return (page.Count ?? 0) > 0;
+  }
+
+  /**
+   * Every result of the table matching a filter: a Scan, which reads (and is billed for) the whole table.
+   *
+   * @example
+   * await reader.scan(filter);
+   */
+  public async scan(filter: Expression): Promise<QueryResult[]> {
+    const results: QueryResult[] = [];
+    let start: Item | undefined;
+    do {
+      const input: ScanCommandInput = {
+        TableName: this.target.tableName,
+        FilterExpression: filter.expression,
+        ProjectionExpression: this.projection.expression,
+        ExpressionAttributeNames: { ...filter.names, ...this.projection.names },
+        ExpressionAttributeValues: { ...filter.values },
+        ...(start !== undefined ? { ExclusiveStartKey: start } : {}),
+      };
+      const page = await this.send(() => this.target.client.send(new ScanCommand(input)));
+      for (const item of page.Items ?? []) results.push(readQueryResult(this.definition, item));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return results;
+  }
+
+  private async send<T>(operation: () => Promise<T>, indexName?: string): Promise<T> {
+    try {
+      return await withRetry(
+        () => {
+          this.requests += 1;
+          return operation();
+        },
+        { maxAttempts: 3, maxDelayMs: 1_000, ...this.target.retry, deadlineMs: this.deadlineMs },
+      );
+    } catch (error) {
+      throw translateAwsError(error, this.target.tableName, indexName);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+/** A query over a results table that failed; the message says what to do about it. */
+export class QueryError extends Error {
+  public override readonly name: string = 'QueryError';
+}
+
+/**
+ * The query itself is wrong: an unknown group field or metric, a metric with no single number, an
+ * empty or too long time range. A command-line caller reports it as a usage error.
+ */
+export class QueryInputError extends QueryError {
+  public override readonly name = 'QueryInputError';
+}
+
+/** The results table does not exist (not deployed, local stack not running, or another name). */
+export class TableNotFoundError extends QueryError {
+  public override readonly name = 'TableNotFoundError';
+
+  public constructor(
+    public readonly tableName: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Results table "${tableName}" does not exist`, options);
+  }
+}
+
+/** The table exists but lacks an index the pipeline definition asks for (created for another definition). */
+export class IndexNotFoundError extends QueryError {
+  public override readonly name = 'IndexNotFoundError';
+
+  public constructor(
+    public readonly tableName: string,
+    public readonly indexName: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `Results table "${tableName}" has no index "${indexName}": it was created for another definition of the pipeline; redeploy it`,
+      options,
+    );
+  }
+}
+
+/** AWS could not be reached as a caller: no credentials, no region, rejected or expired credentials, access denied. */
+export class AwsAccessError extends QueryError {
+  public override readonly name = 'AwsAccessError';
+}

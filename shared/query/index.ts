@@ -1,0 +1,28 @@
+export {
+  DEFAULT_MAX_WINDOWS,
+  DEFAULT_QUERY_CONCURRENCY,
+  DEFAULT_QUERY_RANGE_MS,
+  DEFAULT_QUERY_TIMEOUT_MS,
+  DEFAULT_SEARCH_CONCURRENCY,
+  DEFAULT_SEARCH_WINDOWS,
+  DEFAULT_TOP_LIMIT,
+} from './constants.ts';
+export {
+  AwsAccessError,
+  IndexNotFoundError,
+  QueryError,
+  QueryInputError,
+  TableNotFoundError,
+} from './errors.ts';
+export { type LatestWindowOptions, latestWindow } from './latestWindow.ts';
+export { assertNumericMetric, numericMetricNames } from './numericMetrics.ts';
+export { type QueryWindowsOptions, type QueryWindowsResult, queryWindows } from './queryWindows.ts';
+export { type Expression, ResultsTableReader } from './ResultsTableReader.ts';
+export { readQueryResult } from './readQueryResult.ts';
+export { type GroupSelection, matchesGroup, selectGroup } from './selectGroup.ts';
+export { type TopGroupsOptions, type TopGroupsResult, topGroups, type WindowChoice } from './topGroups.ts';
+export { toReportResult } from './toReportResult.ts';
+export { translateAwsError } from './translateAwsError.ts';
+export type { QueryResult, QueryStrategy, ResultsTableTarget } from './types.ts';
+export { type WindowIndex, windowIndexOf } from './windowIndex.ts';
+export { countWindowStarts, windowStartAtOrBefore, windowStartsBetween } from './windowStarts.ts';

@@ -1,0 +1,559 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Command, CommanderError } from 'commander';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runFold } from '../../cli/commands/fold.ts';
+import { type CommandIo, registerQuery } from '../../cli/commands/query.ts';
+import { registerTop } from '../../cli/commands/top.ts';
+import { UsageError } from '../../cli/errors.ts';
+import { dynamoDbClient } from '../../local/services/clients.ts';
+import { freePort } from '../../local/services/freePort.ts';
+import { startDynalite } from '../../local/services/startDynalite.ts';
+import type { LocalService } from '../../local/services/types.ts';
+import { pipelineResourceNames } from '../../shared/deploy/names.ts';
+import { ohlc, requestsByIp, sensorStats } from '../../shared/examples/index.ts';
+import { QueryError } from '../../shared/query/errors.ts';
+import {
+  createTables,
+  SAMPLES,
+  sampleLines,
+  VENUE_ARRIVAL,
+  VENUE_TRADES,
+  venueTrades,
+  writeLines,
+} from './fixtures.ts';
+
+const NOW = Date.parse('2026-11-21T08:40:00Z');
+const HOUR = ['--from', '2026-11-21T08:00:00Z', '--to', '2026-11-21T09:00:00Z'];
+
+let service: LocalService;
+let client: DynamoDBClient;
+let endpoint: string[];
+
+beforeAll(async () => {
+  service = await startDynalite();
+  client = dynamoDbClient(service.endpoint);
+  endpoint = ['--endpoint', service.endpoint];
+  const samples = [
+    [requestsByIp, SAMPLES.accessLog],
+    [ohlc, SAMPLES.trades],
+    [sensorStats, SAMPLES.sensors],
+  ] as const;
+  for (const [definition, sample] of samples) {
+    const tables = await createTables(client, definition, pipelineResourceNames(definition).resultsTable);
+    await writeLines(client, definition, tables, sampleLines(sample.path), sample.arrival);
+  }
+  const venue = await createTables(client, venueTrades, 'venue-results');
+  await writeLines(client, venueTrades, venue, VENUE_TRADES, VENUE_ARRIVAL);
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await service?.stop();
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+/** Runs `streamfold <args>` in process, as the lead's main.ts wires the commands, capturing the output. */
+const run = async (args: readonly string[], io: CommandIo = {}): Promise<{ out: string; err: string }> => {
+  let out = '';
+  let err = '';
+  const program = new Command('streamfold').exitOverride().configureOutput({
+    writeOut: (text) => {
+      out += text;
+    },
+    writeErr: (text) => {
+      err += text;
+    },
+  });
+  const commandIo: CommandIo = {
+    write: (text) => {
+      out += text;
+    },
+    now: () => NOW,
+    columns: 60,
+    ...io,
+  };
+  registerQuery(program, commandIo);
+  registerTop(program, commandIo);
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync([...args], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return { out, err: `${err}[${error.code}]` };
+    throw error;
+  }
+  return { out, err };
+};
+
+describe('Command: streamfold query', () => {
+  it.each([
+    ['requests-by-ip', SAMPLES.accessLog],
+    ['ohlc', SAMPLES.trades],
+    ['sensor-stats', SAMPLES.sensors],
+  ] as const)(
+    'prints with --json for %s exactly the results of `streamfold fold --json` of the same input',
+    async (pipeline, sample) => {
+      // Prepare
+      const { report } = await runFold(pipeline, { input: sample.path, arrival: sample.arrival });
+
+      // Act
+      const { out } = await run(['query', pipeline, ...HOUR, '--json', ...endpoint]);
+
+      // Assess
+      const document = JSON.parse(out);
+      expect(Object.keys(document)).toStrictEqual(['pipeline', 'results']);
+      expect(document.pipeline).toBe(pipeline);
+      expect(document.results).toStrictEqual(report.results);
+      expect(JSON.stringify(document.results)).toBe(JSON.stringify(report.results));
+    },
+  );
+
+  it('prints a table of one group by default, read from the default table name', async () => {
+    // Act
+    const { out } = await run(['query', 'ohlc', '--group', 'symbol=ACME', ...HOUR, ...endpoint]);
+
+    // Assess
+    expect(out).toBe(
+      [
+        "ohlc: 2 result(s), window starts 2026-11-21T08:00:00Z to 2026-11-21T09:00:00Z (1 request(s): one Query on the group's partition)",
+        '',
+        'window start          symbol  open   high  low  close  volume     vwap  trades  status',
+        '────────────────────  ──────  ────  ─────  ───  ─────  ──────  ───────  ──────  ──────',
+        '2026-11-21T08:30:00Z  ACME     100  101.5   99  100.5      45  99.8333       4  open',
+        '2026-11-21T08:31:00Z  ACME     102    102  102    102       1      102       1  open',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('reads every group over the last hour by default, and says what it cost', async () => {
+    // Act
+    const { out } = await run(['query', 'requests-by-ip', ...endpoint], {
+      now: () => Date.parse('2026-11-21T09:00:00Z'),
+    });
+
+    // Assess
+    const lines = out.split('\n');
+    expect(lines[0]).toBe(
+      'requests-by-ip: 5 result(s), window starts 2026-11-21T08:00:00Z to 2026-11-21T09:00:00Z (61 request(s): one Query per window (61) on index rank-requests; give every group field with --group for a single Query)',
+    );
+    expect(lines[2]).toBe(
+      'window start          ip             requests  errors  bytes  latency                                          paths  topPaths                    status',
+    );
+    expect(lines.slice(4, 9).map((line) => line.slice(0, 35))).toStrictEqual([
+      '2026-11-21T08:30:00Z  198.51.100.23',
+      '2026-11-21T08:30:00Z  2001:db8::1  ',
+      '2026-11-21T08:30:00Z  203.0.113.9  ',
+      '2026-11-21T08:31:00Z  198.51.100.23',
+      '2026-11-21T08:31:00Z  203.0.113.9  ',
+    ]);
+  });
+
+  it('says so when nothing matches', async () => {
+    // Act
+    const { out } = await run(['query', 'ohlc', '--group', 'symbol=ZZZ', ...HOUR, ...endpoint]);
+
+    // Assess
+    expect(out).toBe(
+      "ohlc: no results with window starts 2026-11-21T08:00:00Z to 2026-11-21T09:00:00Z (1 request(s): one Query on the group's partition). Is data flowing? Widen the range with --from/--to.\n",
+    );
+  });
+
+  it('notes when the index read can miss groups (a partial group on a max-ranked pipeline)', async () => {
+    // Act
+    const { out } = await run([
+      'query',
+      'test/query/fixtures.ts#venue-trades',
+      '--group',
+      'venue=Y',
+      '--table',
+      'venue-results',
+      ...HOUR,
+      ...endpoint,
+    ]);
+
+    // Assess
+    expect(out).toContain('venue-trades: 3 result(s)');
+    expect(out).toContain(
+      'Note: index rank-high leaves out groups whose metric is empty; give every group field with --group to read them all.',
+    );
+  });
+
+  it('prints a line chart of the total per window for a count over several groups', async () => {
+    // Act
+    const { out } = await run(['query', 'requests-by-ip', ...HOUR, '--chart', ...endpoint]);
+
+    // Assess
+    expect(out).toBe(
+      [
+        'requests-by-ip: requests per 1m window, total of 3 groups',
+        '',
+        '5┤⠉⠒⠒⠤⠤⣀⡀',
+        ' │      ⠈⠉⠑⠒⠢⠤⢄⣀',
+        ' │              ⠉⠉⠒⠒⠤⢄⣀⡀',
+        ' │                     ⠈⠉⠑⠒⠢⠤⣀⣀',
+        ' │                             ⠉⠉⠒⠢⠤⢄⣀⡀',
+        ' │                                    ⠈⠉⠑⠒⠤⠤⣀⣀',
+        ' │                                            ⠉⠑⠒⠢⠤⢄⣀⡀',
+        '2┤                                                   ⠈⠉⠒⠒⠤⠤⣀',
+        ' └──────────────────────────────────────────────────────────',
+        '  2026-11-21T08:30:00Z                  2026-11-21T08:31:00Z',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('charts the busiest group for a metric that does not add up, and one group when given', async () => {
+    // Act
+    const several = await run(['query', 'ohlc', ...HOUR, '--chart', '--metric', 'close', ...endpoint]);
+    const one = await run(['query', 'ohlc', ...HOUR, '--chart', '--group', 'symbol=INIT', ...endpoint]);
+
+    // Assess
+    expect(several.out.split('\n')[0]).toBe(
+      'ohlc: close per 1m window, symbol=ACME, the busiest of 2 groups (choose one with --group)',
+    );
+    expect(several.out.split('\n')[2]).toBe('  102┤                                               ⢀⣀⡠⠤⠒⠒⠉');
+    expect(several.out.split('\n')[9]).toBe('100.5┤⣀⠤⠤⠒⠊⠉⠁');
+    expect(one.out).toBe(
+      [
+        'ohlc: open per 1m window, symbol=INIT',
+        '',
+        '     │',
+        '     │',
+        '     │',
+        '     │',
+        '20.25┤⠁',
+        '     │',
+        '     │',
+        '     │',
+        '     └──────────────────────────────────────────────────────',
+        '      2026-11-21T08:30:00Z',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('shows its usage with --help', async () => {
+    // Act
+    const { out, err } = await run(['query', '--help']);
+
+    // Assess
+    expect(err).toBe('[commander.helpDisplayed]');
+    expect(out).toContain('Usage: streamfold query [options] <pipeline>');
+    for (const option of [
+      '--group <field=value...>',
+      '--from <iso>',
+      '--to <iso>',
+      '--metric <name>',
+      '--json',
+      '--chart',
+      '--table <name>',
+      '--endpoint <url>',
+      '--region <region>',
+      '--profile <name>',
+    ]) {
+      expect(out).toContain(option);
+    }
+    expect(out).toContain('each window of the range costs one Query');
+  });
+
+  it.each([
+    [['query', 'nope'], 'Unknown pipeline "nope": not a built-in example'],
+    [
+      ['query', 'ohlc', '--from', 'yesterday'],
+      '--from must be an ISO 8601 time such as 2026-11-21T08:30:00Z (given "yesterday")',
+    ],
+    [
+      ['query', 'ohlc', '--to', '2026-13-01'],
+      '--to must be an ISO 8601 time such as 2026-11-21T08:30:00Z (given "2026-13-01")',
+    ],
+    [
+      ['query', 'ohlc', '--group', 'venue=X'],
+      'Unknown group field "venue" for pipeline "ohlc" (group-by fields: symbol)',
+    ],
+    [
+      ['query', 'ohlc', '--group', 'ACME'],
+      '--group takes field=value, e.g. --group ip=203.0.113.9 (given "ACME")',
+    ],
+    [['query', 'ohlc', '--group', 'symbol=A', 'symbol=B'], '--group gives field "symbol" twice'],
+    [
+      ['query', 'ohlc', '--chart', '--metric', 'nope'],
+      'Unknown metric "nope" for pipeline "ohlc" (numeric metrics: open, high, low, close, volume, vwap, trades)',
+    ],
+    [
+      ['query', 'requests-by-ip', '--chart', '--metric', 'latency'],
+      'Metric "latency" of pipeline "requests-by-ip" is a quantiles, which has no single number',
+    ],
+    [['query', 'ohlc', '--json', '--chart'], '--json and --chart cannot be combined: choose one output'],
+    [
+      ['query', 'ohlc', '--from', '2026-11-21T09:00Z', '--to', '2026-11-21T08:00Z'],
+      'The time range is empty: from 2026-11-21T09:00:00.000Z is after to 2026-11-21T08:00:00.000Z',
+    ],
+    [
+      ['query', 'ohlc', '--from', '2026-11-01T00:00Z', '--to', '2026-11-21T08:00Z'],
+      /spans 29281 windows of 1m; .* narrow the range or give the whole group/,
+    ],
+  ])('refuses %j as a usage error (exit 2)', async (args, message) => {
+    // Act
+    const running = run([...args, ...endpoint]);
+
+    // Assess
+    await expect(running).rejects.toThrow(UsageError);
+    await expect(run([...args, ...endpoint])).rejects.toThrow(message);
+  });
+
+  it('names the missing table and how to create it (exit 1)', async () => {
+    // Act
+    const running = run(['query', 'ohlc', '--table', 'nope', ...endpoint]);
+
+    // Assess
+    await expect(running).rejects.toThrow(QueryError);
+    await expect(run(['query', 'ohlc', '--table', 'nope', ...endpoint])).rejects.toThrow(
+      `Results table "nope" does not exist at ${service.endpoint}: create it by deploying the pipeline (cdk deploy) or run \`streamfold dev\` for a local stack, or name the table with --table`,
+    );
+  });
+
+  it('says when the endpoint does not answer (exit 1)', async () => {
+    // Prepare
+    const url = `http://127.0.0.1:${await freePort()}`;
+
+    // Act
+    const running = run(['query', 'ohlc', '--endpoint', url]);
+
+    // Assess
+    await expect(running).rejects.toThrow(
+      `Cannot reach DynamoDB at ${url} (ECONNREFUSED): is \`streamfold dev\` running, and is this the endpoint it printed?`,
+    );
+  });
+
+  const withoutAws = (): void => {
+    for (const name of [
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_SESSION_TOKEN',
+      'AWS_PROFILE',
+      'AWS_DEFAULT_PROFILE',
+      'AWS_REGION',
+      'AWS_DEFAULT_REGION',
+      'AWS_WEB_IDENTITY_TOKEN_FILE',
+      'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+      'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+    ]) {
+      vi.stubEnv(name, undefined);
+    }
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/streamfold/credentials');
+    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/streamfold/config');
+    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+  };
+
+  it('says when there are no AWS credentials (exit 1)', async () => {
+    // Prepare
+    withoutAws();
+
+    // Act
+    const running = run(['query', 'ohlc', '--region', 'eu-west-1']);
+
+    // Assess
+    await expect(running).rejects.toThrow(
+      'No AWS credentials found: configure them (aws configure, AWS_PROFILE, AWS_ACCESS_KEY_ID) or give --profile, or query a local stack with --endpoint',
+    );
+  });
+
+  it('says when there is no AWS region (exit 1)', async () => {
+    // Prepare
+    withoutAws();
+
+    // Act
+    const running = run(['query', 'ohlc']);
+
+    // Assess
+    await expect(running).rejects.toThrow('No AWS region: give --region or set AWS_REGION');
+  });
+});
+
+describe('Command: streamfold top', () => {
+  it('prints a table of the top groups of a window, ranked metric first', async () => {
+    // Act
+    const { out } = await run([
+      'top',
+      'requests-by-ip',
+      '--metric',
+      'bytes',
+      '--window',
+      '2026-11-21T08:30:00Z',
+      ...endpoint,
+    ]);
+
+    // Assess
+    expect(out).toBe(
+      [
+        'requests-by-ip: top 3 group(s) by bytes, window 2026-11-21T08:30:00Z to 2026-11-21T08:31:00Z (one Query on index rank-bytes)',
+        '',
+        '#  ip             bytes  requests  errors  latency                                          paths  topPaths',
+        '─  ─────────────  ─────  ────────  ──────  ───────────────────────────────────────────────  ─────  ──────────────────────────',
+        '1  203.0.113.9     1555         3       1  p50=47.9462 p90=47.9462 p95=47.9462 p99=47.9462      2  /api/items:2 /index.html:1',
+        '2  198.51.100.23   1043         1       0  p50=- p90=- p95=- p99=-                              1  /index.html:1',
+        '3  2001:db8::1        0         1       0  p50=1 p90=1 p95=1 p99=1                              1  /health:1',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints a bar chart with --chart', async () => {
+    // Act
+    const { out } = await run([
+      'top',
+      'requests-by-ip',
+      '--metric',
+      'bytes',
+      '--window',
+      '2026-11-21T08:30:00Z',
+      '--chart',
+      ...endpoint,
+    ]);
+
+    // Assess
+    expect(out).toBe(
+      [
+        'requests-by-ip: top 3 group(s) by bytes, window 2026-11-21T08:30:00Z to 2026-11-21T08:31:00Z (one Query on index rank-bytes)',
+        '',
+        '203.0.113.9   █████████████████████████████████████████ 1555',
+        '198.51.100.23 ███████████████████████████▌              1043',
+        '2001:db8::1                                                0',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints { pipeline, metric, window, results } with --json, for the latest window with data by default', async () => {
+    // Act
+    const { out } = await run(['top', 'ohlc', '--metric', 'volume', '-n', '1', '--json', ...endpoint]);
+
+    // Assess
+    expect(JSON.parse(out)).toStrictEqual({
+      pipeline: 'ohlc',
+      metric: 'volume',
+      window: { start: '2026-11-21T08:31:00.000Z', end: '2026-11-21T08:32:00.000Z' },
+      results: [
+        {
+          group: { symbol: 'ACME' },
+          window: { start: '2026-11-21T08:31:00.000Z', end: '2026-11-21T08:32:00.000Z' },
+          metrics: { open: 102, high: 102, low: 102, close: 102, volume: 1, vwap: 102, trades: 1 },
+        },
+      ],
+    });
+  });
+
+  it('says when a metric is not indexed and was sorted here', async () => {
+    // Act
+    const { out } = await run([
+      'top',
+      'ohlc',
+      '--metric',
+      'high',
+      '--window',
+      '2026-11-21T08:30:00Z',
+      ...endpoint,
+    ]);
+
+    // Assess
+    expect(out.split('\n')[0]).toBe(
+      'ohlc: top 2 group(s) by high, window 2026-11-21T08:30:00Z to 2026-11-21T08:31:00Z (not indexed: every group of the window read and sorted here; add "high" to rankBy for a one-Query answer)',
+    );
+    expect(out).toContain('1  ACME    101.5');
+  });
+
+  it('says when no recent window has data', async () => {
+    // Act
+    const { out } = await run(['top', 'ohlc', '--metric', 'volume', ...endpoint], {
+      now: () => Date.parse('2026-11-21T12:00:00Z'),
+    });
+
+    // Assess
+    expect(out).toBe(
+      'ohlc: no data in the last 60 windows (1h); is the pipeline running? Give --window to rank an older window.\n',
+    );
+  });
+
+  it('says when the given window is empty', async () => {
+    // Act
+    const { out } = await run([
+      'top',
+      'ohlc',
+      '--metric',
+      'volume',
+      '--window',
+      '2026-11-21T07:00:00Z',
+      '--chart',
+      ...endpoint,
+    ]);
+
+    // Assess
+    expect(out).toBe('ohlc: no volume results in the window 2026-11-21T07:00:00Z to 2026-11-21T07:01:00Z\n');
+  });
+
+  it('shows its usage with --help', async () => {
+    // Act
+    const { out } = await run(['top', '--help']);
+
+    // Assess
+    expect(out).toContain('Usage: streamfold top [options] <pipeline>');
+    for (const option of [
+      '--metric <name>',
+      '--window <iso>',
+      '-n, --limit <count>',
+      '--json',
+      '--chart',
+      '--table <name>',
+      '--endpoint <url>',
+    ]) {
+      expect(out).toContain(option);
+    }
+  });
+
+  it('requires --metric', async () => {
+    // Act
+    const { err } = await run(['top', 'ohlc']);
+
+    // Assess
+    expect(err).toBe(
+      "error: required option '--metric <name>' not specified\n[commander.missingMandatoryOptionValue]",
+    );
+  });
+
+  it.each([
+    [['top', 'nope', '--metric', 'x'], 'Unknown pipeline "nope"'],
+    [
+      ['top', 'ohlc', '--metric', 'price'],
+      'Unknown metric "price" for pipeline "ohlc" (numeric metrics: open, high, low, close, volume, vwap, trades)',
+    ],
+    [
+      ['top', 'requests-by-ip', '--metric', 'topPaths'],
+      'Metric "topPaths" of pipeline "requests-by-ip" is a topK, which has no single number',
+    ],
+    [
+      ['top', 'ohlc', '--metric', 'volume', '-n', '0'],
+      '-n must be a positive whole number of groups (given "0")',
+    ],
+    [
+      ['top', 'ohlc', '--metric', 'volume', '-n', 'ten'],
+      '-n must be a positive whole number of groups (given "ten")',
+    ],
+    [
+      ['top', 'ohlc', '--metric', 'volume', '--window', 'noon'],
+      '--window must be an ISO 8601 time such as 2026-11-21T08:30:00Z (given "noon")',
+    ],
+    [['top', 'ohlc', '--metric', 'volume', '--json', '--chart'], '--json and --chart cannot be combined'],
+  ])('refuses %j as a usage error (exit 2)', async (args, message) => {
+    await expect(run([...args, ...endpoint])).rejects.toThrow(UsageError);
+    await expect(run([...args, ...endpoint])).rejects.toThrow(message);
+  });
+
+  it('names the missing table (exit 1)', async () => {
+    await expect(run(['top', 'ohlc', '--metric', 'volume', '--table', 'gone', ...endpoint])).rejects.toThrow(
+      /^Results table "gone" does not exist at http/,
+    );
+  });
+});
