@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CodecError } from '../shared/codec/errors.ts';
 import { DefinitionError } from '../shared/definition/errors.ts';
 import { registerFold } from './commands/fold.ts';
+import { registerProduce } from './commands/produce.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerTop } from './commands/top.ts';
 import { EXIT, UsageError } from './errors.ts';
@@ -19,6 +20,7 @@ export const buildProgram = (): Command => {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   registerFold(program);
+  registerProduce(program);
   registerQuery(program);
   registerTop(program);
   for (const command of program.commands) command.exitOverride();

@@ -12,6 +12,7 @@ export * from './examples/index.ts';
 export * from './fold/index.ts';
 export * from './handler/index.ts';
 export * from './metrics/index.ts';
+export * from './producer/index.ts';
 export * from './query/index.ts';
 export * from './record/index.ts';
 export * from './rejection/index.ts';

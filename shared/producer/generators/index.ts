@@ -1,0 +1,11 @@
+export { accessLogGenerator, clfTime } from './accessLogs.ts';
+export { csvRowGenerator } from './csvRows.ts';
+export { GeneratorOptionError, UnknownGeneratorError } from './errors.ts';
+export { GENERATORS, generatorFor } from './generatorFor.ts';
+export { type JsonDefects, malformedJson } from './malformedJson.ts';
+export { SeededRandom } from './SeededRandom.ts';
+export { sensorGenerator } from './sensors.ts';
+export { eventTime, type GeneratorSettings, generatorSettings, MAX_EVENT_LAG_MS } from './settings.ts';
+export { tradeGenerator } from './trades.ts';
+export type { GeneratedRecord, GeneratorOptions, RecordGenerator } from './types.ts';
+export { ZipfSampler } from './ZipfSampler.ts';
