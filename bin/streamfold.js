@@ -11,5 +11,7 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 register();
+const { quietNodeVersionWarning } = await import('../shared/runtime/quietNodeVersionWarning.ts');
+quietNodeVersionWarning();
 const { runCli } = await import('../cli/main.ts');
 process.exitCode = await runCli(process.argv);

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CodecError } from '../shared/codec/errors.ts';
 import { DefinitionError } from '../shared/definition/errors.ts';
+import { registerDev } from './commands/dev.ts';
 import { registerFold } from './commands/fold.ts';
 import { registerProduce } from './commands/produce.ts';
 import { registerQuery } from './commands/query.ts';
@@ -19,6 +20,7 @@ export const buildProgram = (): Command => {
     .version('0.1.0')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
+  registerDev(program);
   registerFold(program);
   registerProduce(program);
   registerQuery(program);

@@ -5,7 +5,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
+import { quietNodeVersionWarning } from '../../shared/runtime/quietNodeVersionWarning.ts';
 import type { HandlerWorkerData, InvokeMessage, SerializedError, WorkerMessage } from './workerMessages.ts';
+
+quietNodeVersionWarning();
 
 type Handler = (
   event: unknown,

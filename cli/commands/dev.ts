@@ -1,0 +1,271 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Command } from 'commander';
+import { DemoTraffic } from '../../local/runtime/DemoTraffic.ts';
+import { LocalRuntime } from '../../local/runtime/LocalRuntime.ts';
+import { pipelines as allPipelines } from '../../pipelines.ts';
+import type { PipelineDefinition } from '../../shared/definition/types.ts';
+import { latestWindow } from '../../shared/query/latestWindow.ts';
+import { queryWindows } from '../../shared/query/queryWindows.ts';
+import { topGroups } from '../../shared/query/topGroups.ts';
+import { parseDuration } from '../../shared/time/duration.ts';
+import { TimeFormatError } from '../../shared/time/errors.ts';
+import { UsageError } from '../errors.ts';
+import { type DashboardSnapshot, type ResultPanel, renderDashboard } from '../render/devDashboard.ts';
+
+/** Options of `streamfold dev`. */
+export interface DevOptions {
+  readonly demo?: boolean;
+  readonly pipelines?: string;
+  readonly dynamodb?: string;
+  readonly kinesisEndpoint?: string;
+  readonly dynamodbEndpoint?: string;
+  readonly kinesisPort?: string;
+  readonly dynamodbPort?: string;
+  readonly shards?: string;
+  readonly rate?: string;
+  readonly count?: string;
+  readonly duration?: string;
+  readonly refresh?: string;
+  readonly dashboard?: boolean;
+}
+
+const integer = (value: string | undefined, name: string, min: number, fallback: number): number => {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min) {
+    throw new UsageError(`${name} must be an integer of at least ${min} (given "${value}")`);
+  }
+  return Number(value);
+};
+
+const duration = (value: string | undefined, name: string): number | undefined => {
+  if (value === undefined) return undefined;
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    if (error instanceof TimeFormatError) throw new UsageError(`${name}: ${error.message}`);
+    throw error;
+  }
+};
+
+const selectPipelines = (names: string | undefined): readonly PipelineDefinition[] => {
+  if (names === undefined) return allPipelines;
+  const wanted = names
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  return wanted.map((name) => {
+    const found = allPipelines.find((p) => p.name === name);
+    if (found === undefined) {
+      throw new UsageError(
+        `--pipelines: unknown pipeline "${name}" (known: ${allPipelines.map((p) => p.name).join(', ')})`,
+      );
+    }
+    return found;
+  });
+};
+
+/** The result panels of the demo: top client IPs, OHLC candles, sensor stats, category averages. */
+const demoPanels = async (client: DynamoDBClient, runtime: LocalRuntime): Promise<ResultPanel[]> => {
+  const panels: ResultPanel[] = [];
+  for (const pipeline of runtime.pipelines) {
+    const { definition, names } = pipeline;
+    const target = { client, tableName: names.resultsTable, definition };
+    if (definition.name === 'requests-by-ip') {
+      const top = await topGroups({ ...target, metric: 'requests', limit: 8, searchWindows: 5 });
+      panels.push({
+        title: `Top client IPs by requests, minute ${top.window.start.slice(11, 16)} UTC (requests-by-ip)`,
+        kind: 'bars',
+        metric: 'requests',
+        metricNames: definition.metricNames,
+        groupBy: definition.groupBy,
+        results: top.results,
+      });
+      continue;
+    }
+    const window = await latestWindow({ ...target, searchWindows: 5 });
+    if (window === undefined) {
+      panels.push({
+        title: `${definition.name}: waiting for results`,
+        kind: 'table',
+        metricNames: [],
+        groupBy: [],
+        results: [],
+      });
+      continue;
+    }
+    const { results } = await queryWindows({ ...target, fromMs: window.startMs, toMs: window.startMs });
+    const metricNames = definition.metricNames.filter((m) => !['topPaths', 'paths'].includes(m));
+    panels.push({
+      title: `${definition.name}, latest window (${definition.description})`,
+      kind: 'table',
+      metricNames,
+      groupBy: definition.groupBy,
+      results: results.slice(0, 8),
+    });
+  }
+  return panels;
+};
+
+/**
+ * Runs `streamfold dev`: the local stack (services, resources, event source mappings, finalizer), with the
+ * demo producer and live dashboard when `--demo`. Resolves when stopped (Ctrl-C, `--duration`, or when
+ * `--count` records per pipeline are produced and processed).
+ *
+ * @example
+ * await runDev({ demo: true, count: '1000', dashboard: false });
+ */
+export const runDev = async (options: DevOptions): Promise<void> => {
+  const pipelines = selectPipelines(options.pipelines);
+  const dynamodbKind = options.dynamodb ?? 'dynalite';
+  if (dynamodbKind !== 'dynalite' && dynamodbKind !== 'local') {
+    throw new UsageError(`--dynamodb must be "dynalite" or "local" (given "${dynamodbKind}")`);
+  }
+  const rate = integer(options.rate, '--rate', 1, 25);
+  const count = options.count === undefined ? undefined : integer(options.count, '--count', 1, 0);
+  const durationMs = duration(options.duration, '--duration');
+  const refreshMs = duration(options.refresh, '--refresh') ?? 2000;
+  const tty = process.stdout.isTTY === true && options.dashboard !== false;
+  const log = (message: string): void => {
+    process.stderr.write(`streamfold dev: ${message}\n`);
+  };
+
+  const runtime = await LocalRuntime.start({
+    pipelines,
+    dynamodb: dynamodbKind,
+    ...(options.kinesisEndpoint !== undefined ? { kinesisEndpoint: options.kinesisEndpoint } : {}),
+    ...(options.dynamodbEndpoint !== undefined ? { dynamodbEndpoint: options.dynamodbEndpoint } : {}),
+    kinesisPort: integer(options.kinesisPort, '--kinesis-port', 0, 0),
+    dynamodbPort: integer(options.dynamodbPort, '--dynamodb-port', 0, 0),
+    shardCount: integer(options.shards, '--shards', 1, 2),
+    onProgress: log,
+  });
+  let demo: DemoTraffic | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      log('stopping: finishing in-flight batches…');
+      await demo?.stop();
+      await runtime.stop();
+    })();
+    return stopping;
+  };
+  let interrupted: () => void = () => undefined;
+  const interruption = new Promise<void>((resolve) => {
+    interrupted = resolve;
+  });
+  const onSignal = (): void => {
+    if (stopping !== undefined) {
+      log('second interrupt: exiting now');
+      process.exit(130);
+    }
+    interrupted();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  log(`ready. Kinesis ${runtime.endpoints.kinesis}  DynamoDB ${runtime.endpoints.dynamodb}`);
+  for (const p of runtime.pipelines)
+    log(`  ${p.definition.name}: stream ${p.names.stream} → table ${p.names.resultsTable}`);
+  if (options.demo === true) {
+    demo = new DemoTraffic({
+      kinesis: runtime.kinesis,
+      pipelines,
+      ratePerSecond: rate,
+      ...(count !== undefined ? { count } : {}),
+    });
+    demo.start();
+    log(`demo traffic: ${rate} records/s per pipeline${count !== undefined ? `, ${count} each` : ''}`);
+  }
+
+  const snapshot = async (): Promise<DashboardSnapshot> => ({
+    endpoints: runtime.endpoints,
+    demo: options.demo === true,
+    width: process.stdout.columns ?? 100,
+    pipelines: runtime.pipelines.map((p) => ({
+      name: p.definition.name,
+      stream: p.names.stream,
+      resultsTable: p.names.resultsTable,
+      produced: demo?.counts.get(p.definition.name),
+      totals: runtime.counters.of(p.definition.name),
+      shards: p.mapping.stats(),
+    })),
+    panels: options.demo === true ? await demoPanels(runtime.dynamodb, runtime).catch(() => []) : [],
+    recentLogs: runtime.counters.recentLines(),
+  });
+  const draw = async (): Promise<void> => {
+    const text = renderDashboard(await snapshot());
+    if (tty) process.stdout.write(`\u001b[H\u001b[2J${text}`);
+    else {
+      const line = runtime.pipelines
+        .map((p) => {
+          const t = runtime.counters.of(p.definition.name);
+          return `${p.definition.name} in=${t.recordsIn} folded=${t.folded} rejected=${t.rejected} late=${t.late}`;
+        })
+        .join(' | ');
+      process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+    }
+  };
+  const timer = setInterval(
+    () => {
+      if (stopping === undefined) void draw().catch(() => undefined);
+    },
+    tty ? refreshMs : Math.max(refreshMs, 5000),
+  );
+  const finished: Promise<void>[] = [interruption];
+  if (durationMs !== undefined) finished.push(new Promise((resolve) => setTimeout(resolve, durationMs)));
+  if (demo !== undefined && count !== undefined) {
+    finished.push(
+      demo.finished().then(async () => {
+        log('demo traffic sent; waiting for the pipeline to drain…');
+        await runtime.drain();
+      }),
+    );
+  }
+  try {
+    await Promise.race(finished);
+    await draw().catch(() => undefined);
+  } finally {
+    clearInterval(timer);
+    await stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (!tty) {
+    for (const p of runtime.pipelines) {
+      const t = runtime.counters.of(p.definition.name);
+      const produced = demo?.counts.get(p.definition.name);
+      process.stdout.write(
+        `${p.definition.name}: produced ${produced?.produced ?? '-'} (malformed ${produced?.malformed ?? '-'}), in ${t.recordsIn}, folded ${t.folded}, rejected ${t.rejected}, late ${t.late}\n`,
+      );
+    }
+  }
+};
+
+/** Registers `streamfold dev` on the program. */
+export const registerDev = (program: Command): void => {
+  program
+    .command('dev')
+    .description(
+      'Run the whole pipeline on this machine: local Kinesis and DynamoDB, the deployed handler, a local event source mapping',
+    )
+    .option('--demo', 'also produce realistic demo traffic and show live results')
+    .option('--pipelines <names>', 'comma-separated pipelines to run (default: all in pipelines.ts)')
+    .option('--dynamodb <kind>', 'dynalite (in-process, default) or local (AWS DynamoDB Local; needs Java)')
+    .option('--kinesis-endpoint <url>', 'use an already running Kinesis instead of starting kinesis-local')
+    .option('--dynamodb-endpoint <url>', 'use an already running DynamoDB instead of starting one')
+    .option('--kinesis-port <n>', 'port for kinesis-local (default: a free port)')
+    .option('--dynamodb-port <n>', 'port for the local DynamoDB (default: a free port)')
+    .option('--shards <n>', 'shards per stream (default: 2)')
+    .option('--rate <n>', 'demo records per second per pipeline (default: 25)')
+    .option('--count <n>', 'demo records per pipeline; then drain, print a summary and exit')
+    .option('--duration <duration>', "stop after this long, e.g. '5m'")
+    .option('--refresh <duration>', "dashboard refresh interval (default: '2s')")
+    .option('--no-dashboard', 'plain progress lines instead of the live dashboard')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npm start                                  # = streamfold dev --demo\n  streamfold dev                             # local stack for your own producers; prints the endpoints\n  streamfold dev --demo --count 2000 --no-dashboard',
+    )
+    .action(async (options: DevOptions) => {
+      await runDev(options);
+    });
+};

@@ -1,0 +1,102 @@
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { PipelineDefinition } from '../../shared/definition/types.ts';
+import { GENERATORS } from '../../shared/producer/generators/generatorFor.ts';
+import type { GeneratedRecord } from '../../shared/producer/generators/types.ts';
+import { Producer } from '../../shared/producer/Producer.ts';
+
+/** Options of {@link DemoTraffic}. */
+export interface DemoTrafficOptions {
+  readonly kinesis: KinesisClient;
+  readonly pipelines: readonly PipelineDefinition[];
+  /**
+   * Records per second per pipeline.
+   * @default 25
+   */
+  readonly ratePerSecond?: number;
+  /**
+   * Stop each pipeline's traffic after this many records.
+   * @default - run until stopped
+   */
+  readonly count?: number;
+  /**
+   * Share of records made malformed on purpose.
+   * @default 0.01
+   */
+  readonly malformedShare?: number;
+  /** @default 1 */
+  readonly seed?: number;
+  /** Receives every record sent (for tests that compute the expected results). */
+  readonly onRecord?: (pipeline: string, record: GeneratedRecord) => void;
+}
+
+/** Counts of one pipeline's demo traffic. */
+export interface DemoCounts {
+  produced: number;
+  malformed: number;
+  failed: number;
+}
+
+/**
+ * Realistic demo traffic for the example pipelines that have a generator (access logs with a few heavy
+ * client IPs and some 5xx, trades, sensors, CSV rows, with a small share of malformed records), put on
+ * their streams with the real producer.
+ *
+ * @example
+ * const demo = new DemoTraffic({ kinesis, pipelines, ratePerSecond: 50 });
+ * demo.start();
+ * // ...
+ * await demo.stop();
+ */
+export class DemoTraffic {
+  public readonly counts = new Map<string, DemoCounts>();
+  private readonly loops: Promise<void>[] = [];
+  private stopping = false;
+
+  public constructor(private readonly options: DemoTrafficOptions) {}
+
+  public start(): void {
+    for (const [i, definition] of this.options.pipelines.entries()) {
+      const generator = GENERATORS.get(definition.name);
+      if (generator === undefined) continue;
+      this.loops.push(this.run(definition, generator, (this.options.seed ?? 1) + i));
+    }
+  }
+
+  /** Resolves when every pipeline has sent its `count` records (never, without a count, until stopped). */
+  public async finished(): Promise<void> {
+    await Promise.all(this.loops);
+  }
+
+  public async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.loops);
+  }
+
+  private async run(
+    definition: PipelineDefinition,
+    generator: NonNullable<ReturnType<typeof GENERATORS.get>>,
+    seed: number,
+  ): Promise<void> {
+    const counts: DemoCounts = { produced: 0, malformed: 0, failed: 0 };
+    this.counts.set(definition.name, counts);
+    const producer = new Producer({
+      client: this.options.kinesis,
+      stream: definition.stream,
+      ratePerSecond: this.options.ratePerSecond ?? 25,
+    });
+    const records = generator({ seed, malformedShare: this.options.malformedShare ?? 0.01 });
+    const limit = this.options.count ?? Number.POSITIVE_INFINITY;
+    try {
+      while (!this.stopping && counts.produced < limit) {
+        const record = records.next().value;
+        await producer.put({ data: record.data, partitionKey: record.partitionKey });
+        this.options.onRecord?.(definition.name, record);
+        counts.produced += 1;
+        if (record.malformed) counts.malformed += 1;
+      }
+    } finally {
+      const result = await producer.close();
+      counts.failed = result.stats.failed;
+    }
+  }
+}
