@@ -8,7 +8,8 @@ export const renderTable = (headers: readonly string[], rows: readonly (readonly
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const numeric = headers.map(
     (_, i) =>
-      rows.length > 0 && rows.every((row) => /^-?\d+(?:\.\d+)?(?:e[-+]?\d+)?$|^-$/i.test(row[i] ?? '')),
+      rows.length > 0 &&
+      rows.every((row) => /^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:e[-+]?\d+)?$|^-$/i.test(row[i] ?? '')),
   );
   const line = (cells: readonly string[]): string =>
     cells

@@ -175,6 +175,51 @@ describe('Command: streamfold fold', () => {
     expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it('loads a pipeline from a module path, choosing one with #name', async () => {
+    // Prepare
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const dir = mkdtempSync('/tmp/streamfold-fold-');
+    writeFileSync(
+      `${dir}/web.ndjson`,
+      '{"host":"a","bytes":10,"ts":1795249800}\n{"host":"a","bytes":5,"ts":1795249810}\n',
+    );
+
+    // Act
+    const { report } = await runFold('test/fixtures/pipelines/custom.ts#bytes-by-host', {
+      input: `${dir}/web.ndjson`,
+      arrival: '2026-11-21T08:31:00Z',
+    });
+
+    // Assess
+    expect(report.pipeline).toBe('bytes-by-host');
+    expect(report.results).toStrictEqual([
+      {
+        group: { host: 'a' },
+        window: { start: '2026-11-21T08:30:00.000Z', end: '2026-11-21T08:31:00.000Z' },
+        metrics: { hits: 2, bytes: 15 },
+      },
+    ]);
+  });
+
+  it.each([
+    [
+      ['fold', 'test/fixtures/pipelines/custom.ts', '--input', 'samples/trades.ndjson'],
+      /exports several pipelines \(bytes-by-host, hits-only\); choose one with test\/fixtures\/pipelines\/custom.ts#<name>/,
+    ],
+    [
+      ['fold', 'test/fixtures/pipelines/custom.ts#nope', '--input', 'samples/trades.ndjson'],
+      /has no pipeline named "nope" \(it exports: bytes-by-host, hits-only\)/,
+    ],
+    [
+      ['fold', 'test/fixtures/pipelines/broken.ts', '--input', 'samples/trades.ndjson'],
+      /Pipeline "Broken Name" is invalid:\n {2}- name: must be lower-case/,
+    ],
+  ])('exits 2 naming the problem with a pipeline module: %j', (args, message) => {
+    const { code, stderr } = runCliProcess(args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
   it('shows help and exits 0', () => {
     const { code, stdout } = runCliProcess(['fold', '--help']);
     expect(code).toBe(0);
