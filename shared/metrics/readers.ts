@@ -12,6 +12,35 @@ const typeName = (value: FieldValue): string =>
   value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 
 /**
+ * The reader of one field: applies `where`, the `missing` policy, and `accept`, which turns a present value
+ * into the metric's input, or a problem, or `undefined` when the value has the wrong type.
+ */
+const fieldReader = <T>(
+  field: string,
+  options: FieldMetricOptions,
+  expected: string,
+  accept: (value: FieldValue) => T | MetricProblem | undefined,
+): ((record: Fields) => T | Skip | MetricProblem) => {
+  const get = compileFieldPath(field);
+  const where = options.where;
+  const skipMissing = options.missing === 'skip';
+  return (record) => {
+    if (where !== undefined && !where(record)) return SKIP;
+    const value = get(record);
+    if (value === undefined || value === null) {
+      if (skipMissing) return SKIP;
+      return new MetricProblem('missing-field', `Field "${field}" is ${value === null ? 'null' : 'missing'}`);
+    }
+    const input = accept(value);
+    if (input !== undefined) return input;
+    return new MetricProblem(
+      'invalid-field-type',
+      `Field "${field}" must be ${expected}, got ${typeName(value)} ${describe(value)}`,
+    );
+  };
+};
+
+/**
  * Builds the reader of a numeric field: a finite number, {@link SKIP}, or a problem naming the field and value.
  *
  * @example
@@ -21,27 +50,12 @@ const typeName = (value: FieldValue): string =>
 export const numberReader = (
   field: string,
   options: FieldMetricOptions,
-): ((record: Fields) => number | Skip | MetricProblem) => {
-  const get = compileFieldPath(field);
-  const where = options.where;
-  const skipMissing = options.missing === 'skip';
-  return (record) => {
-    if (where !== undefined && !where(record)) return SKIP;
-    const value = get(record);
-    if (typeof value === 'number') {
-      if (Number.isFinite(value)) return value;
-      return new MetricProblem('invalid-number', `Field "${field}" is not a finite number (${value})`);
-    }
-    if (value === undefined || value === null) {
-      if (skipMissing) return SKIP;
-      return new MetricProblem('missing-field', `Field "${field}" is ${value === null ? 'null' : 'missing'}`);
-    }
-    return new MetricProblem(
-      'invalid-field-type',
-      `Field "${field}" must be a number, got ${typeName(value)} ${describe(value)}`,
-    );
-  };
-};
+): ((record: Fields) => number | Skip | MetricProblem) =>
+  fieldReader(field, options, 'a number', (value) => {
+    if (typeof value !== 'number') return undefined;
+    if (Number.isFinite(value)) return value;
+    return new MetricProblem('invalid-number', `Field "${field}" is not a finite number (${value})`);
+  });
 
 /**
  * Builds the reader of a field used as a category (distinct, top-k): strings as they are, numbers and
@@ -53,22 +67,9 @@ export const numberReader = (
 export const stringReader = (
   field: string,
   options: FieldMetricOptions,
-): ((record: Fields) => string | Skip | MetricProblem) => {
-  const get = compileFieldPath(field);
-  const where = options.where;
-  const skipMissing = options.missing === 'skip';
-  return (record) => {
-    if (where !== undefined && !where(record)) return SKIP;
-    const value = get(record);
+): ((record: Fields) => string | Skip | MetricProblem) =>
+  fieldReader(field, options, 'a string, number or boolean', (value) => {
     if (typeof value === 'string') return value;
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-    if (value === undefined || value === null) {
-      if (skipMissing) return SKIP;
-      return new MetricProblem('missing-field', `Field "${field}" is ${value === null ? 'null' : 'missing'}`);
-    }
-    return new MetricProblem(
-      'invalid-field-type',
-      `Field "${field}" must be a string, number or boolean, got ${typeName(value)} ${describe(value)}`,
-    );
-  };
-};
+    return undefined;
+  });
