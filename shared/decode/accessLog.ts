@@ -67,6 +67,19 @@ class SyntaxProblem {
 const quoted = (value: string): string => `"${excerpt(value, MAX_VALUE_IN_MESSAGE)}"`;
 
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+
+/** The month abbreviations, as their three character codes packed into one number (ASCII only). */
+const MONTH_CODES: ReadonlySet<number> = new Set(
+  [...MONTHS].map((m) => (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2)),
+);
+
+/** Whether `text[3..6)` is a month abbreviation; the same as `MONTHS.has(text.slice(3, 6))`, no substring. */
+const isMonth = (text: string): boolean => {
+  const c0 = text.charCodeAt(3);
+  const c1 = text.charCodeAt(4);
+  const c2 = text.charCodeAt(5);
+  return c0 < 128 && c1 < 128 && c2 < 128 && MONTH_CODES.has((c0 << 16) | (c1 << 8) | c2);
+};
 /** Positions of the digits in `dd/Mon/yyyy:HH:MM:SS +hhmm`. */
 const TIME_DIGITS: readonly number[] = [0, 1, 7, 8, 9, 10, 12, 13, 15, 16, 18, 19, 22, 23, 24, 25];
 
@@ -85,17 +98,26 @@ const isClfTime = (text: string): boolean => {
     text[17] === ':' &&
     text[20] === ' ' &&
     (sign === '+' || sign === '-') &&
-    MONTHS.has(text.slice(3, 6))
+    isMonth(text)
   );
 };
 
 const dashToNull = (value: string): string | null => (value === '-' ? null : value);
 
-/** Reads one access log line, left to right. */
+/**
+ * Reads one access log line, left to right. One instance is reused for every line ({@link reset}): the
+ * line parser calls nothing that could parse another line meanwhile.
+ */
 class LineReader {
   private at = 0;
+  private line = '';
 
-  public constructor(private readonly line: string) {}
+  /** Starts reading `line` from its beginning. */
+  public reset(line: string): this {
+    this.line = line;
+    this.at = 0;
+    return this;
+  }
 
   public get position(): number {
     return this.at;
@@ -219,8 +241,10 @@ const splitRequest = (request: string): Request => {
   return path === '' ? NO_REQUEST : { method, path, protocol: null };
 };
 
+const lineReader = new LineReader();
+
 const parseLine = (line: string, layout: LogLayout): Fields => {
-  const reader = new LineReader(line);
+  const reader = lineReader.reset(line);
   const ip = reader.token('host');
   if (!HOST_SYNTAX.test(ip)) throw new SyntaxProblem(`host ${quoted(ip)} is not an IP address or hostname`);
   const ident = reader.token('ident');
@@ -338,6 +362,11 @@ const decodePayload = (text: string, layout: LogLayout, emit: DecodeEmitter): vo
     emit.reject('empty-record', 'the payload is blank', undefined, text);
     return;
   }
+  if (text.indexOf('\n') === -1) {
+    // One line (the common case): what nonEmptyLines would give, without its arrays.
+    decodeLine(text.charCodeAt(text.length - 1) === CR ? text.slice(0, -1) : text, undefined, layout, emit);
+    return;
+  }
   const { texts, indexes } = nonEmptyLines(text);
   if (texts.length === 1) {
     decodeLine(texts[0] as string, undefined, layout, emit);
@@ -383,10 +412,11 @@ export const accessLog = (options: AccessLogOptions = {}): FormatDecoder => {
     );
   }
   const layout: LogLayout = { format, rejectExtra: extraFields === 'reject' };
+  const body = (guarded: DecodeEmitter, text: string): void => decodePayload(text, layout, guarded);
   return {
     format: 'access-log',
     decode(text: string, emit: DecodeEmitter): void {
-      guardedDecode('access log', text, emit, (guarded) => decodePayload(text, layout, guarded));
+      guardedDecode('access log', text, emit, body);
     },
   };
 };

@@ -414,10 +414,11 @@ const buildConfig = (options: CsvOptions): CsvConfig => {
  */
 export const csv = (options: CsvOptions = {}): FormatDecoder => {
   const config = buildConfig(options);
+  const body = (guarded: DecodeEmitter, text: string): void => decodePayload(text, config, guarded);
   return {
     format: 'csv',
     decode(text: string, emit: DecodeEmitter): void {
-      guardedDecode('CSV', text, emit, (guarded) => decodePayload(text, config, guarded));
+      guardedDecode('CSV', text, emit, body);
     },
   };
 };

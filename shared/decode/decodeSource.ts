@@ -2,6 +2,7 @@ import type { Fields, RecordOrigin, SourceRecord } from '../record/types.ts';
 import { excerpt } from '../rejection/excerpt.ts';
 import type { RejectionReason } from '../rejection/reasons.ts';
 import { parseCloudWatchEnvelope } from './cloudWatchLogs.ts';
+import { DEFAULT_DECODE_LIMITS } from './constants.ts';
 import { gunzipBounded, isGzip } from './gzip.ts';
 import { deaggregate, isKplAggregate } from './kpl.ts';
 import type { DecodeEmitter, DecodeLimits, DecodeSink, FormatDecoder } from './types.ts';
@@ -51,11 +52,27 @@ const firstInvalidUtf8 = (bytes: Uint8Array): number => {
   return bytes.length;
 };
 
+/** What an idle {@link SourceDecoding} points at, so that it keeps no caller's data alive. */
+const NO_SOURCE: SourceRecord = {
+  data: new Uint8Array(0),
+  sequenceNumber: '',
+  partitionKey: '',
+  arrivalMs: 0,
+};
+const NO_DECODER: FormatDecoder = { format: 'none', decode: () => undefined };
+const NO_SINK: DecodeSink = { record: () => undefined, reject: () => undefined };
+
 /**
  * The state of decoding one Kinesis record. It is also the {@link DecodeEmitter} handed to the
- * format decoder, so a plain payload costs one object beside the records themselves.
+ * format decoder, so a plain payload costs no object beside the records themselves: one instance is
+ * reused call after call (see {@link decodeSource}). Reuse also keeps its hidden class alive: were every
+ * instance to die, a full GC would drop the class and, with it, the JIT code specialised on it.
  */
 class SourceDecoding implements DecodeEmitter {
+  private source = NO_SOURCE;
+  private decoder = NO_DECODER;
+  private limits: DecodeLimits = DEFAULT_DECODE_LIMITS;
+  private sink = NO_SINK;
   /** Index of the KPL user record being decoded, if any. */
   private subIndex: number | undefined;
   /** Index of the CloudWatch log event being decoded, if any; it wins over the decoder's `line`. */
@@ -66,12 +83,26 @@ class SourceDecoding implements DecodeEmitter {
   public sinkFailed = false;
   public sinkError: unknown;
 
-  public constructor(
-    private readonly source: SourceRecord,
-    private readonly decoder: FormatDecoder,
-    private readonly limits: DecodeLimits,
-    private readonly sink: DecodeSink,
-  ) {}
+  /** Points this instance at one Kinesis record, with a fresh state. */
+  public start(source: SourceRecord, decoder: FormatDecoder, limits: DecodeLimits, sink: DecodeSink): void {
+    this.source = source;
+    this.decoder = decoder;
+    this.limits = limits;
+    this.sink = sink;
+    this.subIndex = undefined;
+    this.event = undefined;
+    this.emitted = 0;
+    this.sinkFailed = false;
+    this.sinkError = undefined;
+  }
+
+  /** Lets go of the caller's objects. */
+  public finish(): void {
+    this.source = NO_SOURCE;
+    this.decoder = NO_DECODER;
+    this.sink = NO_SINK;
+    this.sinkError = undefined;
+  }
 
   private origin(line: number | undefined): RecordOrigin {
     const sequenceNumber = this.source.sequenceNumber;
@@ -272,6 +303,9 @@ class SourceDecoding implements DecodeEmitter {
   }
 }
 
+/** The instance the next {@link decodeSource} call uses; `undefined` while a call is using it. */
+let idle: SourceDecoding | undefined = new SourceDecoding();
+
 /**
  * Decodes one Kinesis record into records and rejections, in this order: size guard
  * (`record-too-large`), empty payload (`empty-record`), KPL deaggregation (each user record gets
@@ -305,12 +339,18 @@ export const decodeSource = (
   limits: DecodeLimits,
   sink: DecodeSink,
 ): void => {
-  const decoding = new SourceDecoding(source, decoder, limits, sink);
+  // A sink that decodes another record while handling this one gets an instance of its own.
+  const decoding = idle ?? new SourceDecoding();
+  idle = undefined;
+  decoding.start(source, decoder, limits, sink);
   try {
     decoding.decode();
   } catch (error) {
     if (decoding.sinkFailed) throw decoding.sinkError;
     // Only reachable through a bug in the unwrap layer: still set the record aside rather than throw.
     decoding.failInternally(error);
+  } finally {
+    decoding.finish();
+    idle = decoding;
   }
 };

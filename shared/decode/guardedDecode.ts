@@ -1,41 +1,74 @@
+import type { Fields } from '../record/types.ts';
+import type { RejectionReason } from '../rejection/reasons.ts';
 import type { DecodeEmitter } from './types.ts';
+
+/** Where an idle {@link GuardedEmitter} points, so that it keeps no caller's emitter alive. */
+const NO_EMITTER: DecodeEmitter = { record: () => undefined, reject: () => undefined, skip: () => undefined };
+
+/**
+ * Forwards to the caller's emitter and remembers whether the error being thrown, if any, came from it.
+ * One instance is reused call after call (see {@link guardedDecode}): no closures per payload.
+ */
+class GuardedEmitter implements DecodeEmitter {
+  public emit = NO_EMITTER;
+  /** True while a call into `emit` is running: an error thrown then is the caller's. */
+  public emitting = false;
+
+  public record(fields: Fields, line: number | undefined): void {
+    this.emitting = true;
+    this.emit.record(fields, line);
+    this.emitting = false;
+  }
+
+  public reject(reason: RejectionReason, message: string, line: number | undefined, excerpt: string): void {
+    this.emitting = true;
+    this.emit.reject(reason, message, line, excerpt);
+    this.emitting = false;
+  }
+
+  public skip(line: number | undefined, what: 'header'): void {
+    this.emitting = true;
+    this.emit.skip(line, what);
+    this.emitting = false;
+  }
+}
+
+/** The instance the next {@link guardedDecode} call uses; `undefined` while a call is using it. */
+let idle: GuardedEmitter | undefined = new GuardedEmitter();
 
 /**
  * Runs a decoder body so that it can never throw out of a batch: an error thrown while decoding becomes a
  * `decoder-failure` rejection of the payload, while an error thrown by the emitter itself (the caller's)
- * propagates unchanged.
+ * propagates unchanged. `body` receives the guarded emitter and `text`, so a decoder can pass the same
+ * function for every payload.
  *
  * @example
- * decode: (text, emit) => guardedDecode('JSON', text, emit, (guarded) => decodePayload(text, guarded)),
+ * const body = (guarded, text) => decodePayload(text, options, guarded); // made once per decoder
+ * decode: (text, emit) => guardedDecode('JSON', text, emit, body),
  */
 export const guardedDecode = (
   decoderName: string,
   text: string,
   emit: DecodeEmitter,
-  body: (guarded: DecodeEmitter) => void,
+  body: (guarded: DecodeEmitter, text: string) => void,
 ): void => {
-  let emitting = false;
-  const around =
-    <A extends unknown[]>(call: (...args: A) => void) =>
-    (...args: A): void => {
-      emitting = true;
-      call(...args);
-      emitting = false;
-    };
-  const guarded: DecodeEmitter = {
-    record: around((fields, line) => emit.record(fields, line)),
-    reject: around((reason, message, line, raw) => emit.reject(reason, message, line, raw)),
-    skip: around((line, what) => emit.skip(line, what)),
-  };
+  // An emitter that decodes another payload while handling this one gets an instance of its own.
+  const guarded = idle ?? new GuardedEmitter();
+  idle = undefined;
+  guarded.emit = emit;
+  guarded.emitting = false;
   try {
-    body(guarded);
+    body(guarded, text);
   } catch (error) {
-    if (emitting) throw error;
+    if (guarded.emitting) throw error;
     emit.reject(
       'decoder-failure',
       `the ${decoderName} decoder failed unexpectedly: ${String(error)}`,
       undefined,
       text,
     );
+  } finally {
+    guarded.emit = NO_EMITTER;
+    idle = guarded;
   }
 };

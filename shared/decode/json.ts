@@ -63,8 +63,8 @@ const parseFailure = (error: unknown): Outcome => ({
   message: `invalid JSON: ${excerpt(error instanceof Error ? error.message : String(error), MAX_REASON_LENGTH)}`,
 });
 
-/** Checks an already parsed value: an object, not too deep. */
-const classify = (value: unknown, text: string): Outcome => {
+/** Why an already parsed value is not a record (not an object, or too deep), or `undefined` when it is one. */
+const problemOf = (value: unknown, text: string): Outcome | undefined => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return {
       ok: false,
@@ -75,8 +75,12 @@ const classify = (value: unknown, text: string): Outcome => {
   if (text.length >= MIN_TOO_DEEP_LENGTH && deeperThan(value, 1, MAX_JSON_DEPTH)) {
     return { ok: false, reason: 'json-too-deep', message: `JSON nests deeper than ${MAX_JSON_DEPTH} levels` };
   }
-  return { ok: true, fields: value as Fields };
+  return undefined;
 };
+
+/** Checks an already parsed value: an object, not too deep. */
+const classify = (value: unknown, text: string): Outcome =>
+  problemOf(value, text) ?? { ok: true, fields: value as Fields };
 
 const decodeDocument = (text: string): Outcome => {
   if (isBlank(text)) return { ok: false, reason: 'empty-record', message: 'the line is blank' };
@@ -143,7 +147,10 @@ const decodePayload = (text: string, lines: 'auto' | boolean, emit: DecodeEmitte
     else emitOutcome(emit, parseFailure(error), undefined, text);
     return;
   }
-  emitOutcome(emit, classify(value, text), undefined, text);
+  // The common case, a record, allocates no outcome.
+  const problem = problemOf(value, text);
+  if (problem === undefined) emit.record(value as Fields, undefined);
+  else emitOutcome(emit, problem, undefined, text);
 };
 
 /**
@@ -170,10 +177,11 @@ export const json = (options: JsonOptions = {}): FormatDecoder => {
       `json option "lines" must be 'auto', true or false (given ${JSON.stringify(lines) ?? String(lines)})`,
     );
   }
+  const body = (guarded: DecodeEmitter, text: string): void => decodePayload(text, lines, guarded);
   return {
     format: 'json',
     decode(text: string, emit: DecodeEmitter): void {
-      guardedDecode('JSON', text, emit, (guarded) => decodePayload(text, lines, guarded));
+      guardedDecode('JSON', text, emit, body);
     },
   };
 };

@@ -30,6 +30,20 @@ const zoneOffsetMs = (zone: string | undefined): number | undefined => {
   return sign * (hours * 60 + minutes) * 60_000;
 };
 
+/** Days from 1970-01-01 to a proleptic Gregorian date (as `Date` counts them), for any year. */
+const epochDay = (year: number, month: number, day: number): number => {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+};
+
+/**
+ * Epoch ms of a UTC date and time, or `undefined` when a field is out of range. A leap second (60) is
+ * read as 59. The same value as `Date`'s `setUTCFullYear` + `setUTCHours`, without a `Date`.
+ */
 const utc = (
   year: number,
   month: number,
@@ -41,10 +55,69 @@ const utc = (
 ): number | undefined => {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 60) return undefined;
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, Math.min(second, 59), ms);
-  return date.getTime();
+  return (
+    epochDay(year, month, day) * 86_400_000 +
+    hour * 3_600_000 +
+    minute * 60_000 +
+    Math.min(second, 59) * 1000 +
+    ms
+  );
+};
+
+const DIGIT_0 = 48;
+const DASH = 45;
+const COLON = 58;
+const DOT = 46;
+const SLASH = 47;
+const SPACE = 32;
+const PLUS = 43;
+const LETTER_T = 84;
+const LETTER_Z = 90;
+
+/** The number written by the decimal digits `text[from, to)` (callers check the length), or -1. */
+const digitsAt = (text: string, from: number, to: number): number => {
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const digit = text.charCodeAt(i) - DIGIT_0;
+    if (!(digit >= 0 && digit <= 9)) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+};
+
+/**
+ * The common shape `YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z` read character by character, with no regular
+ * expression, match array or `Date`. Returns `undefined` for anything else, valid or not, so that the
+ * strict parser decides: a value is never accepted here that the strict parser would not accept the same.
+ */
+const parseIsoUtcFast = (text: string): number | undefined => {
+  const length = text.length;
+  if (length < 20 || length > 30 || length === 21 || text.charCodeAt(length - 1) !== LETTER_Z)
+    return undefined;
+  if (
+    text.charCodeAt(4) !== DASH ||
+    text.charCodeAt(7) !== DASH ||
+    text.charCodeAt(10) !== LETTER_T ||
+    text.charCodeAt(13) !== COLON ||
+    text.charCodeAt(16) !== COLON
+  ) {
+    return undefined;
+  }
+  let ms = 0;
+  if (length > 20) {
+    if (text.charCodeAt(19) !== DOT || digitsAt(text, 20, length - 1) < 0) return undefined;
+    // Milliseconds are the first three fraction digits, right-padded with zeros; the rest is truncated.
+    const kept = Math.min(3, length - 21);
+    ms = digitsAt(text, 20, 20 + kept) * (kept === 1 ? 100 : kept === 2 ? 10 : 1);
+  }
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 7);
+  const day = digitsAt(text, 8, 10);
+  const hour = digitsAt(text, 11, 13);
+  const minute = digitsAt(text, 14, 16);
+  const second = digitsAt(text, 17, 19);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+  return utc(year, month, day, hour, minute, second, ms);
 };
 
 /**
@@ -55,7 +128,11 @@ const utc = (
  * @example
  * parseIsoTimestamp('2026-11-21T08:30:00.5Z'); // 1795249800500
  */
-export const parseIsoTimestamp = (text: string): number | undefined => {
+export const parseIsoTimestamp = (text: string): number | undefined =>
+  parseIsoUtcFast(text) ?? parseIsoStrict(text);
+
+/** The strict ISO 8601 parser, by regular expression (the reference for the fast path; exported for tests). */
+export const parseIsoStrict = (text: string): number | undefined => {
   const m = ISO.exec(text);
   if (m === null) return undefined;
   const offset = zoneOffsetMs(m[8]);
@@ -90,13 +167,65 @@ const MONTHS: Readonly<Record<string, number>> = {
 
 const CLF = /^(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{4})$/;
 
+/** Month number by the three character codes of its English abbreviation, packed (ASCII only). */
+const MONTH_CODES: ReadonlyMap<number, number> = new Map(
+  Object.entries(MONTHS).map(([name, month]) => [
+    (name.charCodeAt(0) << 16) | (name.charCodeAt(1) << 8) | name.charCodeAt(2),
+    month,
+  ]),
+);
+
+/**
+ * `dd/Mon/yyyy:HH:MM:SS +hhmm` read character by character; `undefined` for anything else, valid or
+ * not, so that the strict parser decides (see {@link parseIsoUtcFast}).
+ */
+const parseClfFast = (text: string): number | undefined => {
+  if (
+    text.length !== 26 ||
+    text.charCodeAt(2) !== SLASH ||
+    text.charCodeAt(6) !== SLASH ||
+    text.charCodeAt(11) !== COLON ||
+    text.charCodeAt(14) !== COLON ||
+    text.charCodeAt(17) !== COLON ||
+    text.charCodeAt(20) !== SPACE
+  ) {
+    return undefined;
+  }
+  const sign = text.charCodeAt(21);
+  if (sign !== PLUS && sign !== DASH) return undefined;
+  const c0 = text.charCodeAt(3);
+  const c1 = text.charCodeAt(4);
+  const c2 = text.charCodeAt(5);
+  if (c0 > 127 || c1 > 127 || c2 > 127) return undefined;
+  const month = MONTH_CODES.get((c0 << 16) | (c1 << 8) | c2);
+  if (month === undefined) return undefined;
+  const day = digitsAt(text, 0, 2);
+  const year = digitsAt(text, 7, 11);
+  const hour = digitsAt(text, 12, 14);
+  const minute = digitsAt(text, 15, 17);
+  const second = digitsAt(text, 18, 20);
+  const zoneHours = digitsAt(text, 22, 24);
+  const zoneMinutes = digitsAt(text, 24, 26);
+  if (day < 0 || year < 0 || hour < 0 || minute < 0 || second < 0 || zoneHours < 0 || zoneMinutes < 0) {
+    return undefined;
+  }
+  if (zoneHours > 23 || zoneMinutes > 59) return undefined;
+  const t = utc(year, month, day, hour, minute, second, 0);
+  if (t === undefined) return undefined;
+  return t - (sign === DASH ? -1 : 1) * (zoneHours * 60 + zoneMinutes) * 60_000;
+};
+
 /**
  * Common Log Format time, as between the brackets of an access log: `10/Oct/2000:13:55:36 -0700`.
  *
  * @example
  * parseClfTimestamp('10/Oct/2000:13:55:36 -0700'); // 971211336000
  */
-export const parseClfTimestamp = (text: string): number | undefined => {
+export const parseClfTimestamp = (text: string): number | undefined =>
+  parseClfFast(text) ?? parseClfStrict(text);
+
+/** The strict CLF parser, by regular expression (the reference for the fast path; exported for tests). */
+export const parseClfStrict = (text: string): number | undefined => {
   const m = CLF.exec(text);
   if (m === null) return undefined;
   const month = MONTHS[m[2] as string];

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseClfTimestamp, parseIsoTimestamp, parseTimestamp } from '../../shared/time/index.ts';
+import { parseClfStrict, parseIsoStrict } from '../../shared/time/timestamp.ts';
 
 describe('Function: parseIsoTimestamp', () => {
   it.each([
@@ -96,5 +97,53 @@ describe('Function: parseTimestamp', () => {
     ['1e3', 'epoch-millis'],
   ] as const)('rejects %j as %s', (value, format) => {
     expect(parseTimestamp(value, format)).toBeUndefined();
+  });
+});
+
+describe('Fast paths of the timestamp parsers', () => {
+  const isoLike = fc
+    .tuple(
+      fc.date({ min: new Date(0), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }),
+      fc.constantFrom('T', ' '),
+      fc.constantFrom('', '.5', '.123', '.123456'),
+      fc.constantFrom('Z', 'z', '', '+00:00', '-05:30', '+0100', '+14'),
+    )
+    .map(
+      ([date, sep, fraction, zone]) =>
+        `${date.toISOString().slice(0, 10)}${sep}${date.toISOString().slice(11, 19)}${fraction}${zone}`,
+    );
+  const mutate = (text: string, at: number, char: string): string =>
+    text.slice(0, at) + char + text.slice(at + 1);
+  const anyChar = fc.constantFrom('0', '9', ':', '-', 'T', 'Z', ' ', '+', '.', 'x', '/', '\u0660');
+
+  it('parseIsoTimestamp equals the strict parser on valid and mutated ISO strings', () => {
+    fc.assert(
+      fc.property(isoLike, fc.nat(), anyChar, fc.boolean(), (text, at, char, mutated) => {
+        const input = mutated ? mutate(text, at % text.length, char) : text;
+        expect(parseIsoTimestamp(input)).toBe(parseIsoStrict(input));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  const clfLike = fc
+    .tuple(
+      fc.date({ min: new Date(0), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }),
+      fc.constantFrom('+0000', '-0700', '+0545', '+1400', '-1200'),
+    )
+    .map(([date, zone]) => {
+      const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `${p(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:${p(date.getUTCHours())}:${p(date.getUTCMinutes())}:${p(date.getUTCSeconds())} ${zone}`;
+    });
+
+  it('parseClfTimestamp equals the strict parser on valid and mutated CLF strings', () => {
+    fc.assert(
+      fc.property(clfLike, fc.nat(), anyChar, fc.boolean(), (text, at, char, mutated) => {
+        const input = mutated ? mutate(text, at % text.length, char) : text;
+        expect(parseClfTimestamp(input)).toBe(parseClfStrict(input));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
