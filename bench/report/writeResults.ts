@@ -1,0 +1,23 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchResults } from './types.ts';
+
+const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
+
+/**
+ * Writes the results as `bench/results/<YYYY-MM-DD>.json` (full run of every figure), or with a `-quick`
+ * or `-partial` suffix, and returns the path.
+ *
+ * @example
+ * const path = writeResults(results); // '.../bench/results/2026-11-21.json'
+ */
+export const writeResults = (results: BenchResults): string => {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const date = results.startedAt.slice(0, 10);
+  const partial = results.settings.sections.length < 6;
+  const suffix = results.settings.mode === 'quick' ? '-quick' : partial ? '-partial' : '';
+  const path = join(RESULTS_DIR, `${date}${suffix}.json`);
+  writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
+  return path;
+};
