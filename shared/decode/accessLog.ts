@@ -2,6 +2,7 @@ import type { Fields } from '../record/types.ts';
 import { excerpt } from '../rejection/excerpt.ts';
 import { DecoderConfigError } from './errors.ts';
 import { guardedDecode } from './guardedDecode.ts';
+import { nonEmptyLines } from './nonEmptyLines.ts';
 import type { DecodeEmitter, FormatDecoder } from './types.ts';
 
 /** Options of {@link accessLog}. */
@@ -312,27 +313,6 @@ const parseLine = (line: string, layout: LogLayout): Fields => {
     requestTime,
     requestTimeMs: requestTime === null ? null : Math.round(requestTime * 1_000_000) / 1000,
   };
-};
-
-/** The payload's lines without their line breaks, with empty lines left out. */
-const nonEmptyLines = (text: string): { readonly texts: string[]; readonly indexes: number[] } => {
-  const texts: string[] = [];
-  const indexes: number[] = [];
-  const length = text.length;
-  let start = 0;
-  let index = 0;
-  while (start <= length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = length;
-    const contentEnd = end > start && text.charCodeAt(end - 1) === CR ? end - 1 : end;
-    if (contentEnd > start) {
-      texts.push(text.slice(start, contentEnd));
-      indexes.push(index);
-    }
-    index++;
-    start = end + 1;
-  }
-  return { texts, indexes };
 };
 
 const decodeLine = (text: string, line: number | undefined, layout: LogLayout, emit: DecodeEmitter): void => {

@@ -4,6 +4,7 @@ import type { RejectionReason } from '../rejection/reasons.ts';
 import { MAX_JSON_DEPTH } from './constants.ts';
 import { DecoderConfigError } from './errors.ts';
 import { guardedDecode } from './guardedDecode.ts';
+import { nonEmptyLines } from './nonEmptyLines.ts';
 import type { DecodeEmitter, FormatDecoder } from './types.ts';
 
 /** Options of {@link json}. */
@@ -26,7 +27,6 @@ export interface JsonOptions {
 const MAX_REASON_LENGTH = 200;
 /** A JSON text shorter than this cannot nest deeper than {@link MAX_JSON_DEPTH} (each level takes two characters). */
 const MIN_TOO_DEEP_LENGTH = 2 * (MAX_JSON_DEPTH + 1);
-const CR = 13;
 
 type Outcome =
   | { readonly ok: true; readonly fields: Fields }
@@ -96,27 +96,6 @@ const decodeDocument = (text: string): Outcome => {
 const emitOutcome = (emit: DecodeEmitter, outcome: Outcome, line: number | undefined, text: string): void => {
   if (outcome.ok) emit.record(outcome.fields, line);
   else emit.reject(outcome.reason, outcome.message, line, text);
-};
-
-/** The payload's lines without their line breaks (`\n` or `\r\n`), with empty lines left out. */
-const nonEmptyLines = (text: string): { readonly texts: string[]; readonly indexes: number[] } => {
-  const texts: string[] = [];
-  const indexes: number[] = [];
-  const length = text.length;
-  let start = 0;
-  let index = 0;
-  while (start <= length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = length;
-    const contentEnd = end > start && text.charCodeAt(end - 1) === CR ? end - 1 : end;
-    if (contentEnd > start) {
-      texts.push(text.slice(start, contentEnd));
-      indexes.push(index);
-    }
-    index++;
-    start = end + 1;
-  }
-  return { texts, indexes };
 };
 
 const decodeLines = (
