@@ -278,26 +278,34 @@ export class EventSourceMapping {
 
   private async discover(): Promise<void> {
     const { client, streamName } = this.options;
-    const signal = AbortSignal.any([
-      this.controller.signal,
-      AbortSignal.timeout(this.timings.requestTimeoutMs),
-    ]);
+    // Not AbortSignal.timeout() (garbage-collected inside AbortSignal.any() on Node 20, nodejs/node#57736).
+    const { requestTimeoutMs } = this.timings;
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new DOMException(`No answer within ${requestTimeoutMs} ms`, 'TimeoutError')),
+      requestTimeoutMs,
+    );
+    const signal = AbortSignal.any([this.controller.signal, timeout.signal]);
     const found: string[] = [];
     let nextToken: string | undefined;
-    do {
-      const input: ListShardsCommandInput =
-        nextToken === undefined ? { StreamName: streamName } : { NextToken: nextToken };
-      const out = await client.send(new ListShardsCommand(input), { abortSignal: signal });
-      for (const shard of out.Shards ?? []) {
-        if (shard.ShardId === undefined || this.shards.has(shard.ShardId)) continue;
-        const parents = [shard.ParentShardId, shard.AdjacentParentShardId].filter(
-          (id): id is string => id !== undefined,
-        );
-        this.add(shard.ShardId, parents);
-        found.push(shard.ShardId);
-      }
-      nextToken = out.NextToken;
-    } while (nextToken !== undefined);
+    try {
+      do {
+        const input: ListShardsCommandInput =
+          nextToken === undefined ? { StreamName: streamName } : { NextToken: nextToken };
+        const out = await client.send(new ListShardsCommand(input), { abortSignal: signal });
+        for (const shard of out.Shards ?? []) {
+          if (shard.ShardId === undefined || this.shards.has(shard.ShardId)) continue;
+          const parents = [shard.ParentShardId, shard.AdjacentParentShardId].filter(
+            (id): id is string => id !== undefined,
+          );
+          this.add(shard.ShardId, parents);
+          found.push(shard.ShardId);
+        }
+        nextToken = out.NextToken;
+      } while (nextToken !== undefined);
+    } finally {
+      clearTimeout(timer);
+    }
     if (found.length > 0) this.emit({ type: 'shards-discovered', shardIds: found });
     this.schedule();
   }

@@ -246,7 +246,15 @@ export class ShardPoller {
     const { client, settings, signal, timings } = this.options;
     const mark = performance.now();
     this.lastReadAt = Date.now();
-    const abortSignal = AbortSignal.any([signal, AbortSignal.timeout(timings.requestTimeoutMs)]);
+    // Not AbortSignal.timeout(): inside AbortSignal.any() it can be garbage-collected before it fires
+    // (nodejs/node#57736, Node 20), and a call that never gets an answer then wedges the shard forever.
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () =>
+        timeout.abort(new DOMException(`No answer within ${timings.requestTimeoutMs} ms`, 'TimeoutError')),
+      timings.requestTimeoutMs,
+    );
+    const abortSignal = AbortSignal.any([signal, timeout.signal]);
     let operation = 'GetShardIterator';
     try {
       this.iterator ??= await this.acquireIterator(abortSignal);
@@ -289,6 +297,8 @@ export class ShardPoller {
         error: toError(error),
         retryInMs: backoffMs(this.errorStreak, timings.retryDelayMs, timings.maxRetryDelayMs),
       });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
