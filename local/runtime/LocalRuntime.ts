@@ -5,9 +5,9 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
 import { pipelineResourceNames } from '../../shared/deploy/names.ts';
 import { finalizeWindows } from '../../shared/storage/finalizeWindows.ts';
-import { EventSourceMapping } from '../esm/EventSourceMapping.ts';
+import { EventSourceMapping, type EventSourceMappingOptions } from '../esm/EventSourceMapping.ts';
 import { fileDestination } from '../esm/fileDestination.ts';
-import type { EventSourceMappingSettings, ShardStats } from '../esm/types.ts';
+import type { ShardStats } from '../esm/types.ts';
 import { type WorkerInvoker, workerInvoker } from '../esm/workerInvoker.ts';
 import { dynamoDbClient, kinesisClient } from '../services/clients.ts';
 import { startDynalite } from '../services/startDynalite.ts';
@@ -39,10 +39,19 @@ export interface LocalRuntimeOptions {
    */
   readonly shardCount?: number;
   /**
-   * Event source mapping settings; unset ones are the CDK construct's defaults.
+   * Event source mapping settings and timings (`functionTimeoutMs`, polling intervals, `onEvent`); unset
+   * ones are the CDK construct's defaults.
    * @default - the construct's defaults
    */
-  readonly eventSourceMapping?: Partial<EventSourceMappingSettings>;
+  readonly eventSourceMapping?: Omit<
+    EventSourceMappingOptions,
+    'client' | 'streamName' | 'invoker' | 'onFailureDestination' | 'functionName'
+  >;
+  /**
+   * Extra environment of the function, e.g. `{ SAFETY_MARGIN_MS: '1000', LOG_PAYLOADS: 'true' }`.
+   * @default - none
+   */
+  readonly functionEnv?: Readonly<Record<string, string>>;
   /**
    * Where batches given up on are written (one JSON-lines file per pipeline), like the stack's SQS
    * on-failure queue.
@@ -100,6 +109,14 @@ export class LocalRuntime {
 
   public static async start(options: LocalRuntimeOptions): Promise<LocalRuntime> {
     const progress = options.onProgress ?? (() => undefined);
+    const safetyMarginMs = Number(options.functionEnv?.SAFETY_MARGIN_MS ?? 3000);
+    const timeoutMs = options.eventSourceMapping?.functionTimeoutMs;
+    if (timeoutMs !== undefined && timeoutMs <= safetyMarginMs) {
+      // The handler starts no write in its last SAFETY_MARGIN_MS: it could never write, and would retry forever.
+      throw new RangeError(
+        `functionTimeoutMs must be longer than the handler's safety margin of ${safetyMarginMs} ms (given ${timeoutMs} ms)`,
+      );
+    }
     const services: LocalService[] = [];
     try {
       let kinesisEndpoint = options.kinesisEndpoint;
@@ -143,6 +160,7 @@ export class LocalRuntime {
             DEAD_LETTER_TABLE: names.deadLetterTable,
             DYNAMODB_ENDPOINT: dynamodbEndpoint as string,
             AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
+            ...options.functionEnv,
           },
           onLog: (log) => counters.ingest(log.line),
         });
