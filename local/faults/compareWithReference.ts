@@ -1,4 +1,4 @@
-import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ByteWriter } from '../../shared/codec/ByteWriter.ts';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
 import {
@@ -12,6 +12,7 @@ import type { FoldStats } from '../../shared/fold/types.ts';
 import type { AnyMetric } from '../../shared/metrics/types.ts';
 import type { TopK } from '../../shared/sketch/TopK.ts';
 import { readStoredAggregate, resultKey } from '../../shared/storage/resultItem.ts';
+import { scanTable as scan } from '../../shared/storage/scanTable.ts';
 import type { ShardRecords } from './readStreamRecords.ts';
 
 /** Options of {@link compareWithReference}. */
@@ -76,19 +77,6 @@ export interface ReferenceComparison {
   /** Nothing lost, doubled, mismatched, missing or unexpected, and the reference conserves records. */
   readonly ok: boolean;
 }
-
-const scan = async (client: DynamoDBClient, tableName: string): Promise<Record<string, AttributeValue>[]> => {
-  const items: Record<string, AttributeValue>[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
-  return items;
-};
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
