@@ -4,7 +4,8 @@ import type { PipelineDefinition } from '../definition/types.ts';
 import { compileFieldPath, type FieldGetter } from '../metrics/fieldPath.ts';
 import { MetricProblem } from '../metrics/MetricProblem.ts';
 import { type AnyMetric, SKIP } from '../metrics/types.ts';
-import type { DecodedRecord, Fields, FieldValue, SourceRecord } from '../record/types.ts';
+import type { DecodedRecord, Fields, SourceRecord } from '../record/types.ts';
+import { describeValue } from '../rejection/describeValue.ts';
 import { excerpt } from '../rejection/excerpt.ts';
 import type { RejectionReason } from '../rejection/reasons.ts';
 import { MAX_EVENT_TIME_MS, MIN_EVENT_TIME_MS, parseTimestamp } from '../time/timestamp.ts';
@@ -242,13 +243,13 @@ export class BatchFolder {
     if (eventMs === undefined) {
       return {
         reason: 'invalid-timestamp',
-        message: `Event time field "${field}" is not a valid ${format} timestamp (${describe(value)})`,
+        message: `Event time field "${field}" is not a valid ${format} timestamp (${describeValue(value)})`,
       };
     }
     if (eventMs < MIN_EVENT_TIME_MS || eventMs > MAX_EVENT_TIME_MS) {
       return {
         reason: 'timestamp-out-of-range',
-        message: `Event time field "${field}" is outside 1970–9999 (${describe(value)})`,
+        message: `Event time field "${field}" is outside 1970–9999 (${describeValue(value)})`,
       };
     }
     if (eventMs > record.arrivalMs + def.maxClockSkewMs) {
@@ -278,13 +279,13 @@ export class BatchFolder {
       } else {
         return {
           reason: 'invalid-group-key',
-          message: `Group-by field "${groupBy[i]}" must be a string, number or boolean (${describe(value)})`,
+          message: `Group-by field "${groupBy[i]}" must be a string, number or boolean (${describeValue(value)})`,
         };
       }
       if (UNFIT_FOR_KEY.test(text)) {
         return {
           reason: 'invalid-group-key',
-          message: `Group-by field "${groupBy[i]}" contains control characters or unpaired surrogates (${describe(text)})`,
+          message: `Group-by field "${groupBy[i]}" contains control characters or unpaired surrogates (${describeValue(text)})`,
         };
       }
       values[i] = text;
@@ -314,8 +315,3 @@ export class BatchFolder {
     batch.rejectionSources.push(sourceIndex);
   }
 }
-
-const describe = (value: FieldValue): string => {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
-};

@@ -1,12 +1,8 @@
 import type { Fields, FieldValue } from '../record/types.ts';
+import { describeValue } from '../rejection/describeValue.ts';
 import { compileFieldPath } from './fieldPath.ts';
 import { MetricProblem } from './MetricProblem.ts';
 import { type FieldMetricOptions, SKIP, type Skip } from './types.ts';
-
-const describe = (value: FieldValue): string => {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
-};
 
 const typeName = (value: FieldValue): string =>
   value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
@@ -35,7 +31,7 @@ const fieldReader = <T>(
     if (input !== undefined) return input;
     return new MetricProblem(
       'invalid-field-type',
-      `Field "${field}" must be ${expected}, got ${typeName(value)} ${describe(value)}`,
+      `Field "${field}" must be ${expected}, got ${typeName(value)} ${describeValue(value, 40)}`,
     );
   };
 };
