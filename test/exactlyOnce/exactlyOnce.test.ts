@@ -11,10 +11,10 @@ import {
   assessTables,
   BASE,
   backends,
+  deliverShard,
   eventOf,
-  faultArbitrary,
   pipeline,
-  type ShardInput,
+  planArbitrary,
   shardsArbitrary,
 } from './scenario.ts';
 
@@ -29,69 +29,6 @@ import {
  *
  * EXACTLY_ONCE_RUNS sets the number of schedules (default 200); `npm run test:exactly-once` runs more.
  */
-
-interface Plan {
-  readonly size: number;
-  readonly fault: Fault;
-  readonly bisect: boolean;
-  readonly duplicate: boolean;
-  readonly deadline: boolean;
-}
-
-const planArbitrary: fc.Arbitrary<Plan> = fc.record({
-  size: fc.integer({ min: 1, max: 12 }),
-  fault: faultArbitrary,
-  bisect: fc.boolean(),
-  duplicate: fc.boolean(),
-  deadline: fc.boolean().map((b) => b && Math.random() < 0.3),
-});
-
-/** A simulated event source mapping for one shard, following Lambda's retry semantics under the plans. */
-const deliverShard = async (
-  shard: ShardInput,
-  plans: readonly Plan[],
-  run: (
-    records: readonly SourceRecord[],
-    fault: Fault,
-    deadline: boolean,
-  ) => Promise<{ crashed: boolean; failedSequence: string | undefined }>,
-): Promise<void> => {
-  const { records } = shard;
-  let checkpoint = 0;
-  let attempt = 0;
-  let nextSize: number | undefined;
-  while (checkpoint < records.length) {
-    const plan: Plan = plans[attempt] ?? {
-      size: 10,
-      fault: { kind: 'none' },
-      bisect: false,
-      duplicate: false,
-      deadline: false,
-    };
-    attempt += 1;
-    if (attempt > 500) throw new Error('the simulated event source mapping made no progress');
-    const size = Math.max(1, nextSize ?? plan.size);
-    nextSize = undefined;
-    const batch = records.slice(checkpoint, checkpoint + size);
-    const outcome = await run(batch, plan.fault, plan.deadline);
-    if (outcome.crashed) {
-      if (plan.bisect && batch.length > 1)
-        nextSize = Math.ceil(batch.length / 2); // BisectBatchOnFunctionError
-      else nextSize = batch.length; // retry the same batch
-      continue;
-    }
-    if (outcome.failedSequence !== undefined) {
-      // ReportBatchItemFailures: resume at the lowest failed record; later records come again,
-      // possibly in a larger batch (the next plan's size).
-      const at = batch.findIndex((r) => r.sequenceNumber === outcome.failedSequence);
-      expect(at).toBeGreaterThanOrEqual(0);
-      checkpoint += at;
-      continue;
-    }
-    if (plan.duplicate) await run(batch, { kind: 'none' }, false); // the whole batch delivered twice
-    checkpoint += batch.length;
-  }
-};
 
 for (const backend of backends) {
   describe(`Property: exactly-once results under redelivery and faults (${backend.name})`, async () => {
@@ -155,7 +92,7 @@ for (const backend of backends) {
                   seen.deadLetters += report.deadLettersWritten;
                   return { crashed: faulty.crashed, failedSequence: report.failedSequence };
                 };
-                const done = new Map<string, Promise<void>>();
+                const done = new Map<string, Promise<unknown>>();
                 for (const [i, shard] of shards.entries()) {
                   const parentsDone = Promise.all(shard.parents.map((p) => done.get(p)));
                   done.set(

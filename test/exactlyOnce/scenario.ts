@@ -169,6 +169,76 @@ export const eventOf = (shardId: string, records: readonly SourceRecord[]): Kine
   })),
 });
 
+/** What the simulated event source mapping does with one attempt. */
+export interface Plan {
+  readonly size: number;
+  readonly fault: Fault;
+  readonly bisect: boolean;
+  readonly duplicate: boolean;
+  readonly deadline: boolean;
+}
+
+export const planArbitrary: fc.Arbitrary<Plan> = fc.record({
+  size: fc.integer({ min: 1, max: 12 }),
+  fault: faultArbitrary,
+  bisect: fc.boolean(),
+  duplicate: fc.boolean(),
+  deadline: fc.boolean().map((b) => b && Math.random() < 0.3),
+});
+
+/**
+ * A simulated event source mapping for one shard in per-batch mode, following Lambda's retry semantics
+ * under the plans. With `stopAfter`, it stops after that many attempts (a switch to buffered mode) and
+ * returns where Lambda would resume: possibly inside a batch some of whose items were written.
+ */
+export const deliverShard = async (
+  shard: Pick<ShardInput, 'records'>,
+  plans: readonly Plan[],
+  run: (
+    records: readonly SourceRecord[],
+    fault: Fault,
+    deadline: boolean,
+  ) => Promise<{ crashed: boolean; failedSequence: string | undefined }>,
+  stopAfter = Number.POSITIVE_INFINITY,
+): Promise<number> => {
+  const { records } = shard;
+  let checkpoint = 0;
+  let attempt = 0;
+  let nextSize: number | undefined;
+  while (checkpoint < records.length && attempt < stopAfter) {
+    const plan: Plan = plans[attempt] ?? {
+      size: 10,
+      fault: { kind: 'none' },
+      bisect: false,
+      duplicate: false,
+      deadline: false,
+    };
+    attempt += 1;
+    if (attempt > 500) throw new Error('the simulated event source mapping made no progress');
+    const size = Math.max(1, nextSize ?? plan.size);
+    nextSize = undefined;
+    const batch = records.slice(checkpoint, checkpoint + size);
+    const outcome = await run(batch, plan.fault, plan.deadline);
+    if (outcome.crashed) {
+      if (plan.bisect && batch.length > 1)
+        nextSize = Math.ceil(batch.length / 2); // BisectBatchOnFunctionError
+      else nextSize = batch.length; // retry the same batch
+      continue;
+    }
+    if (outcome.failedSequence !== undefined) {
+      // ReportBatchItemFailures: resume at the lowest failed record; later records come again,
+      // possibly in a larger batch (the next plan's size).
+      const at = batch.findIndex((r) => r.sequenceNumber === outcome.failedSequence);
+      expect(at).toBeGreaterThanOrEqual(0);
+      checkpoint += at;
+      continue;
+    }
+    if (plan.duplicate) await run(batch, { kind: 'none' }, false); // the whole batch delivered twice
+    checkpoint += batch.length;
+  }
+  return checkpoint;
+};
+
 /** The reference: every record folded exactly once, per shard, merged across shards. */
 export const referenceOf = (shards: readonly ShardInput[]) => {
   const folder = new BatchFolder(pipeline);
