@@ -39,6 +39,7 @@ const snapshot: DashboardSnapshot = {
           retries: 0,
           failures: 0,
           recordsDiscarded: 0,
+          windowsClosed: 0,
           recordsPending: 0,
           millisBehindLatest: 0,
           lastSequenceNumber: '1',
