@@ -27,6 +27,8 @@ export interface DashboardSnapshot {
     readonly produced: DemoCounts | undefined;
     readonly totals: PipelineTotals;
     readonly shards: readonly ShardStats[];
+    /** How long ago the newest stored result shown was written (buffered mode writes once per flush). */
+    readonly resultsAgeMs?: number | undefined;
   }[];
   readonly panels: readonly ResultPanel[];
   readonly recentLogs: readonly string[];
@@ -65,6 +67,7 @@ export const renderDashboard = (snapshot: DashboardSnapshot): string => {
       n(p.totals.batches),
       n(p.shards.reduce((sum, s) => sum + s.failures, 0)),
       lag.join('/') || '-',
+      p.resultsAgeMs === undefined ? '-' : `${Math.round(p.resultsAgeMs / 1000)} s`,
     ];
   });
   out.push(
@@ -80,6 +83,7 @@ export const renderDashboard = (snapshot: DashboardSnapshot): string => {
         'batches',
         'failures',
         'lag ms per shard',
+        'results age',
       ],
       rows,
     ),

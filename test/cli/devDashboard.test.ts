@@ -93,5 +93,21 @@ describe('Function: renderDashboard', () => {
       'npx streamfold top requests-by-ip --metric requests --chart --endpoint http://127.0.0.1:8000',
     );
     expect(text).toContain('--table-name streamfold-requests-by-ip-results');
+    expect(text).toMatch(/results age/);
+  });
+
+  it("shows how old each pipeline's newest stored result is (buffered writes land once per flush)", () => {
+    // Prepare
+    const [first] = snapshot.pipelines;
+    const aged = {
+      ...snapshot,
+      pipelines: [{ ...(first as (typeof snapshot.pipelines)[number]), resultsAgeMs: 4_200 }],
+    };
+
+    // Act
+    const text = renderDashboard(aged);
+
+    // Assess
+    expect(text).toMatch(/requests-by-ip\s+access-logs.*\s4 s\n/);
   });
 });
