@@ -82,6 +82,8 @@ interface Scenario {
   readonly persistKinesis?: boolean;
   /** Runs between the first and the second half of the traffic (records still in flight). */
   readonly midStream?: (stack: Stack) => Promise<void>;
+  /** Buffered mode's flush interval (tumbling windows), or 0: every batch written (ADR 0001 / 0002). */
+  readonly flushEveryMs: number;
 }
 
 interface Outcome {
@@ -170,6 +172,7 @@ const runScenario = async (scenario: Scenario): Promise<Outcome> => {
     kinesisEndpoint: kinesis.endpoint,
     dynamodbEndpoint: proxy.endpoint,
     shardCount: 2,
+    flushEveryMs: scenario.flushEveryMs,
     eventSourceMapping: mapping,
     finalizeIntervalMs: 3_600_000,
     onFailureDir: join(scratch, 'on-failure'),
@@ -274,10 +277,14 @@ const mappingTotals = (stack: Stack) => {
   };
 };
 
-describe('Fault injection on the local stack: results stay exactly once', () => {
+describe.each([
+  ['per batch', 0],
+  ['buffered, flushed every 2 s', 2_000],
+])('Fault injection on the local stack: results stay exactly once, writes %s', (_mode, flushEveryMs) => {
   it('DynamoDB throttling: ~20 % of writes and 30 % of reads refused', async () => {
     // Prepare
     const scenario: Scenario = {
+      flushEveryMs,
       seed: 11,
       rules: [
         { fault: 'throughput-exceeded', operations: 'writes', probability: 0.2 },
@@ -317,6 +324,7 @@ describe('Fault injection on the local stack: results stay exactly once', () => 
   it('DynamoDB 5xx: 500s and 503s before the write, 500s after it landed, dropped connections', async () => {
     // Prepare
     const scenario: Scenario = {
+      flushEveryMs,
       seed: 12,
       rules: [
         {
@@ -348,6 +356,7 @@ describe('Fault injection on the local stack: results stay exactly once', () => 
   it('function timeout mid-batch: a write hangs after k writes, before and after it lands; the worker is killed', async () => {
     // Prepare: the handler stops starting writes 3 s before its deadline, so 5 s leaves it 2 s of writing.
     const scenario: Scenario = {
+      flushEveryMs,
       seed: 13,
       functionTimeoutMs: 5_000,
       rules: [
@@ -391,6 +400,7 @@ describe('Fault injection on the local stack: results stay exactly once', () => 
   it('resharding mid-stream: a split, then a merge, while records are in flight', async () => {
     // Prepare
     const scenario: Scenario = {
+      flushEveryMs,
       seed: 14,
       midStream: async ({ runtime }) => {
         for (const pipeline of runtime.pipelines) {
@@ -454,6 +464,7 @@ describe('Fault injection on the local stack: results stay exactly once', () => 
   it('restart of the local Kinesis mid-stream: the mapping resumes after its checkpoints', async () => {
     // Prepare
     const scenario: Scenario = {
+      flushEveryMs,
       seed: 15,
       persistKinesis: true,
       midStream: async ({ kinesis }) => {
