@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamHandler } from 'aws-lambda';
+import { timedRequestHandler } from '../shared/aws/timeouts.ts';
 import { BatchProcessor, type RemainingTime } from '../shared/handler/BatchProcessor.ts';
 import { readConfig } from './commons/config.ts';
 import { powertoolsTelemetry } from './commons/powertoolsTelemetry.ts';
@@ -20,6 +21,9 @@ const getProcessor = (): BatchProcessor => {
       definition: config.definition,
       client: new DynamoDBClient({
         maxAttempts: 1, // BatchProcessor retries with backoff within the invocation's deadline
+        // A hung connection fails its attempt after AWS_TIMEOUTS (each attempt is also cut at the
+        // deadline by withRetry) and is retried, instead of holding the invocation until Lambda kills it.
+        requestHandler: timedRequestHandler(),
         ...(config.dynamoDbEndpoint !== undefined ? { endpoint: config.dynamoDbEndpoint } : {}),
       }),
       resultsTable: config.resultsTable,

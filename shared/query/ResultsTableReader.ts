@@ -88,7 +88,10 @@ export class ResultsTableReader {
         ...(remaining !== undefined ? { Limit: remaining } : {}),
         ...(start !== undefined ? { ExclusiveStartKey: start } : {}),
       };
-      const page = await this.send(() => this.target.client.send(new QueryCommand(input)), options.indexName);
+      const page = await this.send(
+        (abortSignal) => this.target.client.send(new QueryCommand(input), { abortSignal }),
+        options.indexName,
+      );
       for (const item of page.Items ?? []) results.push(readQueryResult(this.definition, item));
       start = page.LastEvaluatedKey;
     } while (start !== undefined && (options.limit === undefined || results.length < options.limit));
@@ -103,7 +106,7 @@ export class ResultsTableReader {
    */
   public async exists(condition: Expression, indexName?: string): Promise<boolean> {
     const page = await this.send(
-      () =>
+      (abortSignal) =>
         this.target.client.send(
           new QueryCommand({
             TableName: this.target.tableName,
@@ -114,6 +117,7 @@ export class ResultsTableReader {
             Select: 'COUNT',
             Limit: 1,
           }),
+          { abortSignal },
         ),
       indexName,
     );
@@ -138,19 +142,21 @@ export class ResultsTableReader {
         ExpressionAttributeValues: { ...filter.values },
         ...(start !== undefined ? { ExclusiveStartKey: start } : {}),
       };
-      const page = await this.send(() => this.target.client.send(new ScanCommand(input)));
+      const page = await this.send((abortSignal) =>
+        this.target.client.send(new ScanCommand(input), { abortSignal }),
+      );
       for (const item of page.Items ?? []) results.push(readQueryResult(this.definition, item));
       start = page.LastEvaluatedKey;
     } while (start !== undefined);
     return results;
   }
 
-  private async send<T>(operation: () => Promise<T>, indexName?: string): Promise<T> {
+  private async send<T>(operation: (abortSignal: AbortSignal) => Promise<T>, indexName?: string): Promise<T> {
     try {
       return await withRetry(
-        () => {
+        (abortSignal) => {
           this.requests += 1;
-          return operation();
+          return operation(abortSignal);
         },
         { maxAttempts: 3, maxDelayMs: 1_000, ...this.target.retry, deadlineMs: this.deadlineMs },
       );

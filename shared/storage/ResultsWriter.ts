@@ -233,7 +233,7 @@ export class ResultsWriter {
         return { status: 'too-large', sizeBytes, members: delta.members, conflicts };
       try {
         const response = await withRetry(
-          () =>
+          (abortSignal) =>
             client.send(
               new PutItemCommand({
                 TableName: tableName,
@@ -250,6 +250,7 @@ export class ResultsWriter {
                       ExpressionAttributeNames: { '#pk': A.pk },
                     }),
               }),
+              { abortSignal },
             ),
           { now: this.now, ...this.options.retry, deadlineMs },
         );
@@ -337,7 +338,7 @@ export class ResultsWriter {
         round += 1;
         const request = pending;
         const response = await withRetry(
-          () =>
+          (abortSignal) =>
             client.send(
               new BatchGetItemCommand({
                 RequestItems: {
@@ -345,6 +346,7 @@ export class ResultsWriter {
                 },
                 ReturnConsumedCapacity: 'TOTAL',
               }),
+              { abortSignal },
             ),
           { now: this.now, ...this.options.retry, deadlineMs },
         );
@@ -364,7 +366,7 @@ export class ResultsWriter {
   ): Promise<Record<string, AttributeValue> | undefined> {
     const { client, tableName } = this.options;
     const response = await withRetry(
-      () =>
+      (abortSignal) =>
         client.send(
           new GetItemCommand({
             TableName: tableName,
@@ -372,6 +374,7 @@ export class ResultsWriter {
             ConsistentRead: true,
             ...STORED_PROJECTION,
           }),
+          { abortSignal },
         ),
       { now: this.now, ...this.options.retry, deadlineMs },
     );
