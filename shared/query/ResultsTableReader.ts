@@ -26,7 +26,7 @@ export interface Expression {
  * Reads a pipeline's results table: paged Query and Scan with retries, a projection of the readable
  * attributes only (never the binary state), errors translated ({@link translateAwsError}), and a count of
  * the requests made, so callers can report what a query cost. One reader serves one operation: its
- * deadline starts when it is created.
+ * deadline starts when it is created, and its first failed request fails every later one.
  *
  * @example
  * const reader = new ResultsTableReader({ client, tableName, definition });
@@ -38,6 +38,12 @@ export class ResultsTableReader {
   public readonly definition: PipelineDefinition;
   private readonly deadlineMs: number;
   private readonly projection: Expression;
+  /**
+   * The first request that failed (after its retries) fails the whole operation, so later requests fail
+   * at once with the same error instead of each waiting out its own retries: a dead or hung endpoint
+   * costs one request's retries, not one per window queried.
+   */
+  private failure: { readonly error: unknown } | undefined;
 
   public constructor(private readonly target: ResultsTableTarget) {
     this.definition = target.definition;
@@ -152,6 +158,7 @@ export class ResultsTableReader {
   }
 
   private async send<T>(operation: (abortSignal: AbortSignal) => Promise<T>, indexName?: string): Promise<T> {
+    if (this.failure !== undefined) throw this.failure.error;
     try {
       return await withRetry(
         (abortSignal) => {
@@ -161,7 +168,9 @@ export class ResultsTableReader {
         { maxAttempts: 3, maxDelayMs: 1_000, ...this.target.retry, deadlineMs: this.deadlineMs },
       );
     } catch (error) {
-      throw translateAwsError(error, this.target.tableName, indexName);
+      const translated = translateAwsError(error, this.target.tableName, indexName);
+      this.failure ??= { error: translated };
+      throw translated;
     }
   }
 }
