@@ -53,5 +53,9 @@ export class EndpointUnreachableError extends EndpointError {
   public readonly $retryable = {};
 }
 
-/** Process exit codes of the `streamfold` command. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+/**
+ * Process exit codes of the `streamfold` command. `interrupted` is 128 + SIGINT, what a shell reports for
+ * a command Ctrl-C ended: the status of a command interrupted before it could finish (`produce` and
+ * `dev` stop cleanly on the first Ctrl-C and exit 130 on a second one).
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;

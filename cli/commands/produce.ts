@@ -18,7 +18,7 @@ import { untilAborted } from '../../shared/producer/sources/untilAborted.ts';
 import type { FailureSummary, ProducerRecord, ProducerStats } from '../../shared/producer/types.ts';
 import { openKinesis } from '../awsClients.ts';
 import { type AwsCliOptions, withAwsOptions } from '../awsOptions.ts';
-import { type EndpointError, UsageError } from '../errors.ts';
+import { type EndpointError, EXIT, UsageError } from '../errors.ts';
 
 /** Options of `streamfold produce`, as commander parses them. */
 export interface ProduceCommandOptions extends AwsCliOptions {
@@ -502,7 +502,6 @@ export const registerProduce = (program: Command): void => {
         '',
         'Exactly one source: --input, --listen or --generate. Progress goes to stderr; the summary to stdout.',
         'Ctrl-C stops reading, puts what is buffered and prints the summary (Ctrl-C again quits at once).',
-        'Exit status: 0 every record was put, 1 some were not (after retries; the summary says why), 2 usage error.',
         '',
         'Examples:',
         '  streamfold produce access-logs --input samples/access.log --endpoint http://127.0.0.1:4568',
@@ -515,11 +514,15 @@ export const registerProduce = (program: Command): void => {
     .action(async (streamArg: string, options: ProduceCommandOptions) => {
       const controller = new AbortController();
       const onSignal = (): void => {
+        if (controller.signal.aborted) {
+          process.stderr.write('Interrupted again: quitting without putting what is buffered\n');
+          process.exit(EXIT.interrupted);
+        }
         process.stderr.write('\nStopping: putting what is buffered (Ctrl-C again to quit now)…\n');
         controller.abort(new Error('interrupted'));
       };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       let summary: ProduceSummary;
       try {
         summary = await runProduce(streamArg, options, {
