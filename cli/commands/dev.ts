@@ -10,7 +10,7 @@ import { topGroups } from '../../shared/query/topGroups.ts';
 import type { QueryResult } from '../../shared/query/types.ts';
 import { parseDuration } from '../../shared/time/duration.ts';
 import { TimeFormatError } from '../../shared/time/errors.ts';
-import { UsageError } from '../errors.ts';
+import { EXIT, UsageError } from '../errors.ts';
 import { type DashboardSnapshot, type ResultPanel, renderDashboard } from '../render/devDashboard.ts';
 
 /** Options of `streamfold dev`. */
@@ -190,7 +190,7 @@ export const runDev = async (options: DevOptions): Promise<void> => {
   const onSignal = (): void => {
     if (stopping !== undefined) {
       log('second interrupt: exiting now');
-      process.exit(130);
+      process.exit(EXIT.interrupted);
     }
     interrupted();
   };

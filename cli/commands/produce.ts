@@ -1,5 +1,4 @@
 import { stat } from 'node:fs/promises';
-import { KinesisClient, type KinesisClientConfig } from '@aws-sdk/client-kinesis';
 import { type Command, InvalidArgumentError } from 'commander';
 import { STREAM_NAME_PATTERN } from '../../shared/definition/constants.ts';
 import { pipelineResourceNames } from '../../shared/deploy/names.ts';
@@ -17,8 +16,9 @@ import { fileLines } from '../../shared/producer/sources/fileLines.ts';
 import { type LineListener, listen } from '../../shared/producer/sources/listen.ts';
 import { untilAborted } from '../../shared/producer/sources/untilAborted.ts';
 import type { FailureSummary, ProducerRecord, ProducerStats } from '../../shared/producer/types.ts';
-import { type AwsCliOptions, awsClientConfig, withAwsOptions } from '../awsOptions.ts';
-import { UsageError } from '../errors.ts';
+import { openKinesis } from '../awsClients.ts';
+import { type AwsCliOptions, withAwsOptions } from '../awsOptions.ts';
+import { type EndpointError, EXIT, UsageError } from '../errors.ts';
 
 /** Options of `streamfold produce`, as commander parses them. */
 export interface ProduceCommandOptions extends AwsCliOptions {
@@ -332,7 +332,9 @@ const mergeFailures = (failures: readonly FailureSummary[], tooLarge: FailureSum
  * shows progress on stderr, and returns the summary. Stops at the end of the source, after `--count`
  * records, or when `io.signal` aborts; what is buffered is always flushed first.
  *
- * @throws {UsageError} for bad options (before anything is sent).
+ * @throws {UsageError} for bad options, {@link AwsSetupError} without a region or credentials (both
+ * before anything is sent); the {@link EndpointError} when nothing could be put because of the endpoint
+ * (another service, no answer, nothing listening).
  * @example
  * const summary = await runProduce('trades', { generate: 'ohlc', count: 1000, endpoint }, { stderr: process.stderr });
  */
@@ -343,7 +345,12 @@ export const runProduce = async (
 ): Promise<ProduceSummary> => {
   const generated = { records: 0, malformed: 0 };
   const { stream, source, rate } = await plan(streamArg, options, io);
-  const client = new KinesisClient(awsClientConfig(options) as KinesisClientConfig);
+  let endpointError: EndpointError | undefined;
+  const client = await openKinesis(options, {
+    onEndpointError: (error) => {
+      endpointError = error;
+    },
+  });
   const producer = new Producer({
     client,
     stream,
@@ -391,6 +398,8 @@ export const runProduce = async (
     client.destroy();
   }
   const { stats } = producer;
+  // Nothing could be put because of the endpoint itself: say so in one line, as every command does.
+  if (stats.sent === 0 && endpointError !== undefined) throw endpointError;
   const durationMs = Date.now() - startMs;
   const failures = mergeFailures(producer.failures, tooLarge);
   const summary: ProduceSummary = {
@@ -493,7 +502,6 @@ export const registerProduce = (program: Command): void => {
         '',
         'Exactly one source: --input, --listen or --generate. Progress goes to stderr; the summary to stdout.',
         'Ctrl-C stops reading, puts what is buffered and prints the summary (Ctrl-C again quits at once).',
-        'Exit status: 0 every record was put, 1 some were not (after retries; the summary says why), 2 usage error.',
         '',
         'Examples:',
         '  streamfold produce access-logs --input samples/access.log --endpoint http://127.0.0.1:4568',
@@ -506,11 +514,15 @@ export const registerProduce = (program: Command): void => {
     .action(async (streamArg: string, options: ProduceCommandOptions) => {
       const controller = new AbortController();
       const onSignal = (): void => {
+        if (controller.signal.aborted) {
+          process.stderr.write('Interrupted again: quitting without putting what is buffered\n');
+          process.exit(EXIT.interrupted);
+        }
         process.stderr.write('\nStopping: putting what is buffered (Ctrl-C again to quit now)…\n');
         controller.abort(new Error('interrupted'));
       };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       let summary: ProduceSummary;
       try {
         summary = await runProduce(streamArg, options, {

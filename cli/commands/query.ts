@@ -1,4 +1,4 @@
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
 import { pipelineResourceNames } from '../../shared/deploy/names.ts';
@@ -16,8 +16,11 @@ import type { QueryResult } from '../../shared/query/types.ts';
 import { windowStartsBetween } from '../../shared/query/windowStarts.ts';
 import { formatDuration } from '../../shared/time/duration.ts';
 import { parseIsoTimestamp } from '../../shared/time/timestamp.ts';
-import { type AwsCliOptions, awsClientConfig, withAwsOptions } from '../awsOptions.ts';
+import { openDynamoDb } from '../awsClients.ts';
+import { type AwsCliOptions, withAwsOptions } from '../awsOptions.ts';
+import { NO_REGION_MESSAGE, noCredentialsMessage } from '../checkAwsAccess.ts';
 import { UsageError } from '../errors.ts';
+import { explainAwsError } from '../explainAwsError.ts';
 import { loadPipeline } from '../loadPipeline.ts';
 import { formatValue } from '../render/formatValue.ts';
 import { renderLineChart } from '../render/lineChart.ts';
@@ -110,15 +113,20 @@ export const parseGroupOption = (
 
 /**
  * Turns a query failure into what the CLI reports: the query's own mistakes become usage errors (exit 2);
- * a missing table, an unreachable endpoint or missing credentials become one line saying what to do
- * (exit 1). Other errors are returned unchanged.
+ * a missing table, an endpoint that is not DynamoDB, does not answer or cannot be reached, or missing
+ * credentials become one line saying what to do (exit 1). Other errors are returned unchanged.
  *
  * @example
  * catch (error) { throw explainQueryFailure(error, { tableName, endpoint: options.endpoint }); }
  */
 export const explainQueryFailure = (
   error: unknown,
-  where: { readonly tableName: string; readonly endpoint?: string },
+  where: {
+    readonly tableName: string;
+    readonly endpoint?: string;
+    readonly region?: string;
+    readonly profile?: string;
+  },
 ): unknown => {
   if (error instanceof QueryInputError) return new UsageError(error.message, { cause: error });
   const options = { cause: error };
@@ -131,34 +139,26 @@ export const explainQueryFailure = (
   if (error instanceof AwsAccessError) {
     const cause = error.cause instanceof Error ? error.cause : undefined;
     if (cause?.name === 'CredentialsProviderError') {
-      return new QueryError(
-        'No AWS credentials found: configure them (aws configure, AWS_PROFILE, AWS_ACCESS_KEY_ID) or give --profile, or query a local stack with --endpoint',
-        options,
-      );
+      return new QueryError(noCredentialsMessage(where.profile), options);
     }
     if (cause?.message === 'Region is missing') {
-      return new QueryError('No AWS region: give --region or set AWS_REGION', options);
+      return new QueryError(NO_REGION_MESSAGE, options);
     }
     return error;
   }
-  const code = (error as { code?: unknown } | null)?.code;
-  if (
-    where.endpoint !== undefined &&
-    typeof code === 'string' &&
-    ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET'].includes(code)
-  ) {
-    return new QueryError(
-      `Cannot reach DynamoDB at ${where.endpoint} (${code}): is \`streamfold dev\` running, and is this the endpoint it printed?`,
-      options,
-    );
-  }
-  return error;
+  // A timeout raised by the reader's own attempt limit, which the client's explanation did not see.
+  return explainAwsError(error, {
+    service: 'DynamoDB',
+    ...(where.endpoint !== undefined ? { endpoint: where.endpoint } : {}),
+    ...(where.region !== undefined ? { region: where.region } : {}),
+  });
 };
 
 /**
- * Opens the results table a command reads: a DynamoDB client for the AWS options and the table name
- * (`--table`, else `streamfold-<pipeline>-results`), then runs `read` and closes the client; failures are
- * explained with {@link explainQueryFailure}.
+ * Opens the results table a command reads: a DynamoDB client for the AWS options ({@link openDynamoDb}:
+ * region and credentials checked before any request) and the table name (`--table`, else
+ * `streamfold-<pipeline>-results`), then runs `read` and closes the client; failures are explained with
+ * {@link explainQueryFailure}.
  *
  * @example
  * const outcome = await withResultsTable(definition, options, (client, tableName) => queryWindows({ client, tableName, definition }));
@@ -169,13 +169,15 @@ export const withResultsTable = async <T>(
   read: (client: DynamoDBClient, tableName: string) => Promise<T>,
 ): Promise<T> => {
   const tableName = options.table ?? pipelineResourceNames(definition).resultsTable;
-  const client = new DynamoDBClient(awsClientConfig(options) as DynamoDBClientConfig);
+  const client = await openDynamoDb(options);
   try {
     return await read(client, tableName);
   } catch (error) {
     throw explainQueryFailure(error, {
       tableName,
+      region: await client.config.region(),
       ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+      ...(options.profile !== undefined ? { profile: options.profile } : {}),
     });
   } finally {
     client.destroy();

@@ -357,7 +357,7 @@ describe('Command: streamfold query', () => {
 
     // Assess
     await expect(running).rejects.toThrow(
-      'No AWS credentials found: configure them (aws configure, AWS_PROFILE, AWS_ACCESS_KEY_ID) or give --profile, or query a local stack with --endpoint',
+      'No AWS credentials found: configure them (aws configure, AWS_PROFILE or AWS_ACCESS_KEY_ID) or give --profile, or use a local stack with --endpoint',
     );
   });
 
