@@ -11,6 +11,7 @@ import { parseDuration } from '../../shared/time/duration.ts';
 import { TimeFormatError } from '../../shared/time/errors.ts';
 import { UsageError } from '../errors.ts';
 import { type DashboardSnapshot, type ResultPanel, renderDashboard } from '../render/devDashboard.ts';
+import { devHints } from '../render/devHints.ts';
 
 /** Options of `streamfold dev`. */
 export interface DevOptions {
@@ -64,6 +65,10 @@ const selectPipelines = (names: string | undefined): readonly PipelineDefinition
   });
 };
 
+/** How a panel says its window is partial (not ended, still receiving records); panels prefer complete ones. */
+const partialNote = (partial: boolean): string =>
+  partial ? ' — PARTIAL: the window has not ended, still receiving records' : '';
+
 /** The result panels of the demo: top client IPs, OHLC candles, sensor stats, category averages. */
 const demoPanels = async (client: DynamoDBClient, runtime: LocalRuntime): Promise<ResultPanel[]> => {
   const panels: ResultPanel[] = [];
@@ -73,7 +78,7 @@ const demoPanels = async (client: DynamoDBClient, runtime: LocalRuntime): Promis
     if (definition.name === 'requests-by-ip') {
       const top = await topGroups({ ...target, metric: 'requests', limit: 8, searchWindows: 5 });
       panels.push({
-        title: `Top client IPs by requests, minute ${top.window.start.slice(11, 16)} UTC (requests-by-ip)`,
+        title: `Top client IPs by requests, minute ${top.window.start.slice(11, 16)} UTC (requests-by-ip)${partialNote(top.partial)}`,
         kind: 'bars',
         metric: 'requests',
         metricNames: definition.metricNames,
@@ -96,7 +101,7 @@ const demoPanels = async (client: DynamoDBClient, runtime: LocalRuntime): Promis
     const { results } = await queryWindows({ ...target, fromMs: window.startMs, toMs: window.startMs });
     const metricNames = definition.metricNames.filter((m) => !['topPaths', 'paths'].includes(m));
     panels.push({
-      title: `${definition.name}, latest window (${definition.description})`,
+      title: `${definition.name}, latest window (${definition.description})${partialNote(window.partial)}`,
       kind: 'table',
       metricNames,
       groupBy: definition.groupBy,
@@ -166,6 +171,16 @@ export const runDev = async (options: DevOptions): Promise<void> => {
   log(`ready. Kinesis ${runtime.endpoints.kinesis}  DynamoDB ${runtime.endpoints.dynamodb}`);
   for (const p of runtime.pipelines)
     log(`  ${p.definition.name}: stream ${p.names.stream} → table ${p.names.resultsTable}`);
+  const hints = devHints({
+    endpoints: runtime.endpoints,
+    pipelines: runtime.pipelines.map((p) => ({
+      definition: p.definition,
+      stream: p.names.stream,
+      resultsTable: p.names.resultsTable,
+    })),
+  });
+  // The dashboard shows them on every frame; plain output says them once.
+  if (!tty) for (const hint of hints) log(hint);
   if (options.demo === true) {
     demo = new DemoTraffic({
       kinesis: runtime.kinesis,
@@ -191,6 +206,7 @@ export const runDev = async (options: DevOptions): Promise<void> => {
     })),
     panels: options.demo === true ? await demoPanels(runtime.dynamodb, runtime).catch(() => []) : [],
     recentLogs: runtime.counters.recentLines(),
+    hints,
   });
   const draw = async (): Promise<void> => {
     const text = renderDashboard(await snapshot());
