@@ -113,6 +113,16 @@ describe('streamfold dev --pipelines ohlc: every command it suggests runs as pri
     expect(query.stdout).toContain('ACME');
   });
 
+  it('says in top --help which window it ranks by default', () => {
+    // Act
+    const help = shell('node bin/streamfold.js top --help');
+
+    // Assess
+    expect(help.stdout).toContain(
+      'Without --window, top ranks the latest complete window: the newest window whose end has passed',
+    );
+  });
+
   it.runIf(awsCliInstalled)('scans the table with the AWS CLI and no AWS configuration', () => {
     // Act
     const scan = shell(hint('AWS_ACCESS_KEY_ID='));
