@@ -1,3 +1,4 @@
+import { quietNodeVersionWarning } from '../shared/runtime/quietNodeVersionWarning.ts';
 import { DynaliteProcess } from './dynamo/DynaliteProcess.ts';
 import { type DynamoCost, dynamoCost } from './dynamo/dynamoCost.ts';
 import { measureWriteCost } from './dynamo/writeCost.ts';
@@ -15,7 +16,7 @@ import { writeResults } from './report/writeResults.ts';
 import { parseRunOptions } from './runOptions.ts';
 
 // The SDK warns that releases after January 2027 need Node 22; the bench measures, it does not upgrade.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+quietNodeVersionWarning();
 
 const { dynamoDbClient } = await import('../local/services/clients.ts');
 

@@ -12,6 +12,7 @@ import { parseDuration } from '../../shared/time/duration.ts';
 import { TimeFormatError } from '../../shared/time/errors.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { type DashboardSnapshot, type ResultPanel, renderDashboard } from '../render/devDashboard.ts';
+import { devHints } from '../render/devHints.ts';
 
 /** Options of `streamfold dev`. */
 export interface DevOptions {
@@ -73,6 +74,10 @@ const selectPipelines = (names: string | undefined): readonly PipelineDefinition
   });
 };
 
+/** How a panel says its window is partial (not ended, still receiving records); panels prefer complete ones. */
+const partialNote = (partial: boolean): string =>
+  partial ? ' — PARTIAL: the window has not ended, still receiving records' : '';
+
 /** The newest `updatedAt` among some results (ISO), or undefined. */
 const newestUpdate = (results: readonly QueryResult[]): string | undefined =>
   results.reduce<string | undefined>(
@@ -98,7 +103,7 @@ const demoPanels = async (
       const newest = newestUpdate(top.results);
       if (newest !== undefined) updated.set(definition.name, newest);
       panels.push({
-        title: `Top client IPs by requests, minute ${top.window.start.slice(11, 16)} UTC (requests-by-ip)`,
+        title: `Top client IPs by requests, minute ${top.window.start.slice(11, 16)} UTC (requests-by-ip)${partialNote(top.partial)}`,
         kind: 'bars',
         metric: 'requests',
         metricNames: definition.metricNames,
@@ -123,7 +128,7 @@ const demoPanels = async (
     if (newest !== undefined) updated.set(definition.name, newest);
     const metricNames = definition.metricNames.filter((m) => !['topPaths', 'paths'].includes(m));
     panels.push({
-      title: `${definition.name}, latest window (${definition.description})`,
+      title: `${definition.name}, latest window (${definition.description})${partialNote(window.partial)}`,
       kind: 'table',
       metricNames,
       groupBy: definition.groupBy,
@@ -205,6 +210,16 @@ export const runDev = async (options: DevOptions): Promise<void> => {
   );
   for (const p of runtime.pipelines)
     log(`  ${p.definition.name}: stream ${p.names.stream} → table ${p.names.resultsTable}`);
+  const hints = devHints({
+    endpoints: runtime.endpoints,
+    pipelines: runtime.pipelines.map((p) => ({
+      definition: p.definition,
+      stream: p.names.stream,
+      resultsTable: p.names.resultsTable,
+    })),
+  });
+  // The dashboard shows them on every frame; plain output says them once.
+  if (!tty) for (const hint of hints) log(hint);
   if (options.demo === true) {
     demo = new DemoTraffic({
       kinesis: runtime.kinesis,
@@ -239,6 +254,7 @@ export const runDev = async (options: DevOptions): Promise<void> => {
       }),
       panels,
       recentLogs: runtime.counters.recentLines(),
+      hints,
     };
   };
   const draw = async (): Promise<void> => {

@@ -16,6 +16,7 @@ import type { QueryResult } from '../../shared/query/types.ts';
 import { windowStartsBetween } from '../../shared/query/windowStarts.ts';
 import { formatDuration } from '../../shared/time/duration.ts';
 import { parseIsoTimestamp } from '../../shared/time/timestamp.ts';
+import { isComplete } from '../../shared/window/lateness.ts';
 import { openDynamoDb } from '../awsClients.ts';
 import { type AwsCliOptions, withAwsOptions } from '../awsOptions.ts';
 import { NO_REGION_MESSAGE, noCredentialsMessage } from '../checkAwsAccess.ts';
@@ -195,7 +196,12 @@ export const runQuery = async (
   pipelineRef: string,
   options: QueryCommandOptions,
   io: CommandIo = {},
-): Promise<{ definition: PipelineDefinition; outcome: QueryWindowsResult; metric: string | undefined }> => {
+): Promise<{
+  definition: PipelineDefinition;
+  outcome: QueryWindowsResult;
+  metric: string | undefined;
+  nowMs: number;
+}> => {
   const definition = await loadPipeline(pipelineRef);
   if (options.json === true && options.chart === true) {
     throw new UsageError('--json and --chart cannot be combined: choose one output');
@@ -228,7 +234,7 @@ export const runQuery = async (
       ...(toMs !== undefined ? { toMs } : {}),
     }),
   );
-  return { definition, outcome, metric };
+  return { definition, outcome, metric, nowMs };
 };
 
 const describeCost = (outcome: QueryWindowsResult): string => {
@@ -240,13 +246,27 @@ const describeCost = (outcome: QueryWindowsResult): string => {
 };
 
 /**
- * Renders query results as a table: a summary line, then window start, group fields, every metric and
- * the window's status (open or final).
+ * A result's status as the CLI shows it: `partial` while its window has not ended (still receiving
+ * records), then the stored `open` (late records may still change it) or `final`.
  *
  * @example
- * write(renderQueryTable(definition, outcome));
+ * displayStatus(requestsByIp, result, Date.now()); // 'partial'
  */
-export const renderQueryTable = (definition: PipelineDefinition, outcome: QueryWindowsResult): string => {
+export const displayStatus = (definition: PipelineDefinition, result: QueryResult, nowMs: number): string =>
+  isComplete(definition.window, Date.parse(result.window.start), nowMs) ? result.status : 'partial';
+
+/**
+ * Renders query results as a table: a summary line, then window start, group fields, every metric and
+ * the window's status (partial, open or final; see {@link displayStatus}).
+ *
+ * @example
+ * write(renderQueryTable(definition, outcome, Date.now()));
+ */
+export const renderQueryTable = (
+  definition: PipelineDefinition,
+  outcome: QueryWindowsResult,
+  nowMs: number = Date.now(),
+): string => {
   const range = `window starts ${shortIso(new Date(outcome.fromMs).toISOString())} to ${shortIso(new Date(outcome.toMs).toISOString())}`;
   const out: string[] = [];
   if (outcome.results.length === 0) {
@@ -260,9 +280,12 @@ export const renderQueryTable = (definition: PipelineDefinition, outcome: QueryW
       shortIso(r.window.start),
       ...definition.groupBy.map((field) => r.group[field] ?? ''),
       ...definition.metricNames.map((name) => formatValue(r.metrics[name] ?? null)),
-      r.status,
+      displayStatus(definition, r, nowMs),
     ]);
     out.push('', renderTable(headers, rows));
+    if (rows.some((row) => row[row.length - 1] === 'partial')) {
+      out.push('', 'partial: the window has not ended and is still receiving records.');
+    }
   }
   if (!outcome.complete) {
     out.push(
@@ -380,7 +403,10 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
       .option('--from <iso>', 'earliest window start, ISO 8601 (default: one hour before --to)')
       .option('--to <iso>', 'latest window start, ISO 8601 (default: now)')
       .option('--metric <name>', 'numeric metric to chart (default: the first numeric metric)')
-      .option('--json', 'print { pipeline, results } with results shaped as `streamfold fold --json`')
+      .option(
+        '--json',
+        'print { pipeline, results } with results shaped as `streamfold fold --json`, plus "partial": true on a result whose window has not ended',
+      )
       .option(
         '--chart',
         'line chart of --metric over time: one group, or the total (count, sum) or busiest group of several',
@@ -393,6 +419,8 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
         '',
         'Without every group field, each window of the range costs one Query on a rank index (a day of',
         'one-minute windows is 1,440 Queries; at most 1,440 are read); with the whole group, one Query.',
+        'Status: partial (the window has not ended: still receiving records), open (ended; late records, up to',
+        'the allowed lateness, may still change it) or final.',
         '',
         'Examples:',
         '  streamfold query requests-by-ip --endpoint http://127.0.0.1:4568',
@@ -402,9 +430,14 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
       ].join('\n'),
     )
     .action(async (pipelineRef: string, options: QueryCommandOptions) => {
-      const { definition, outcome, metric } = await runQuery(pipelineRef, options, io);
+      const { definition, outcome, metric, nowMs } = await runQuery(pipelineRef, options, io);
       if (options.json === true) {
-        const document = { pipeline: definition.name, results: outcome.results.map(toReportResult) };
+        const results = outcome.results.map((r) =>
+          displayStatus(definition, r, nowMs) === 'partial'
+            ? { ...toReportResult(r), partial: true }
+            : toReportResult(r),
+        );
+        const document = { pipeline: definition.name, results };
         write(`${JSON.stringify(document, null, 2)}\n`);
         return;
       }
@@ -412,6 +445,6 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
         write(`${renderQueryChart(definition, outcome.results, metric, chartWidth(io))}\n`);
         return;
       }
-      write(`${renderQueryTable(definition, outcome)}\n`);
+      write(`${renderQueryTable(definition, outcome, nowMs)}\n`);
     });
 };

@@ -20,7 +20,14 @@ const daysInMonth = (year: number, month: number): number => {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 };
 
-const zoneOffsetMs = (zone: string | undefined): number | undefined => {
+/**
+ * The offset of a zone designator, in ms: `Z`, `z` or none → 0, `+01:00` / `-0700` / `+05` → ±ms; `undefined`
+ * when the hours or minutes are out of range.
+ *
+ * @example
+ * zoneOffsetMs('+01:00'); // 3600000
+ */
+export const zoneOffsetMs = (zone: string | undefined): number | undefined => {
   if (zone === undefined || zone === 'Z' || zone === 'z') return 0;
   const sign = zone[0] === '-' ? -1 : 1;
   const digits = zone.slice(1).replace(':', '');

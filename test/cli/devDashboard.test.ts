@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type DashboardSnapshot, renderDashboard } from '../../cli/render/devDashboard.ts';
+import { devHints } from '../../cli/render/devHints.ts';
+import { requestsByIp } from '../../shared/examples/requestsByIp.ts';
 
 const totals = {
   batches: 4,
@@ -77,6 +79,12 @@ const snapshot: DashboardSnapshot = {
     { title: 'ohlc, latest window', kind: 'table', metricNames: ['close'], groupBy: ['symbol'], results: [] },
   ],
   recentLogs: [],
+  hints: devHints({
+    endpoints: { kinesis: 'http://127.0.0.1:4568', dynamodb: 'http://127.0.0.1:8000' },
+    pipelines: [
+      { definition: requestsByIp, stream: 'access-logs', resultsTable: 'streamfold-requests-by-ip-results' },
+    ],
+  }),
 };
 
 describe('Function: renderDashboard', () => {
