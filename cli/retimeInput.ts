@@ -30,6 +30,21 @@ export interface RetimeSummary {
   }[];
 }
 
+const streamNameOf = (stream: string): string =>
+  stream.startsWith('arn:') ? stream.slice(stream.lastIndexOf('/') + 1) : stream;
+
+/**
+ * The pipelines of pipelines.ts and the built-in examples that read `stream` (a name or an ARN).
+ *
+ * @example
+ * pipelinesReading('trades'); // [ohlc]
+ */
+export const pipelinesReading = (stream: string): PipelineDefinition[] => {
+  const name = streamNameOf(stream);
+  const known = new Map([...EXAMPLE_PIPELINES.values(), ...projectPipelines].map((p) => [p.name, p]));
+  return [...known.values()].filter((p) => p.stream === name);
+};
+
 /**
  * The pipeline whose decoder and event-time field `--retime` uses: `--pipeline` (a built-in example or a
  * module path, as `fold` takes), else the one pipeline of pipelines.ts or the examples that reads the stream.
@@ -46,9 +61,8 @@ export const retimePipeline = async (
   if (reference !== undefined) {
     definition = await loadPipeline(reference);
   } else {
-    const name = stream.startsWith('arn:') ? stream.slice(stream.lastIndexOf('/') + 1) : stream;
-    const known = new Map([...EXAMPLE_PIPELINES.values(), ...projectPipelines].map((p) => [p.name, p]));
-    const readers = [...known.values()].filter((p) => p.stream === name);
+    const name = streamNameOf(stream);
+    const readers = pipelinesReading(stream);
     if (readers.length !== 1) {
       throw new UsageError(
         readers.length === 0

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { type Command, InvalidArgumentError } from 'commander';
 import { STREAM_NAME_PATTERN } from '../../shared/definition/constants.ts';
+import type { PipelineDefinition } from '../../shared/definition/types.ts';
 import { pipelineResourceNames } from '../../shared/deploy/names.ts';
 import { EXAMPLE_PIPELINES } from '../../shared/examples/index.ts';
 import {
@@ -11,15 +12,28 @@ import {
 } from '../../shared/producer/errors.ts';
 import { GENERATORS } from '../../shared/producer/generators/generatorFor.ts';
 import type { GeneratedRecord, RecordGenerator } from '../../shared/producer/generators/types.ts';
+import { groupPartitionKey } from '../../shared/producer/groupPartitionKey.ts';
 import { Producer } from '../../shared/producer/Producer.ts';
 import { fileLines } from '../../shared/producer/sources/fileLines.ts';
 import { type LineListener, listen } from '../../shared/producer/sources/listen.ts';
 import { untilAborted } from '../../shared/producer/sources/untilAborted.ts';
-import type { FailureSummary, ProducerRecord, ProducerStats } from '../../shared/producer/types.ts';
+import type {
+  FailureSummary,
+  PartitionKeySource,
+  ProducerRecord,
+  ProducerStats,
+} from '../../shared/producer/types.ts';
 import { openKinesis } from '../awsClients.ts';
 import { type AwsCliOptions, withAwsOptions } from '../awsOptions.ts';
 import { type EndpointError, EXIT, UsageError } from '../errors.ts';
-import { type RetimeSummary, renderRetimeSummary, retimeInput, retimePipeline } from '../retimeInput.ts';
+import { loadPipeline } from '../loadPipeline.ts';
+import {
+  pipelinesReading,
+  type RetimeSummary,
+  renderRetimeSummary,
+  retimeInput,
+  retimePipeline,
+} from '../retimeInput.ts';
 
 /** Options of `streamfold produce`, as commander parses them. */
 export interface ProduceCommandOptions extends AwsCliOptions {
@@ -44,8 +58,9 @@ export interface ProduceCommandOptions extends AwsCliOptions {
   /** @default 0.01 */
   readonly malformed?: number;
   /**
-   * A JSON field whose value is the partition key.
-   * @default undefined - random (with --generate: the record's group)
+   * A JSON field whose value is the partition key, or `random`.
+   * @default undefined - the record's group when one pipeline reads the stream (or `--pipeline` names
+   * it), else random; with --generate: the record's group
    */
   readonly partitionKey?: string;
   /** @default false */
@@ -377,6 +392,22 @@ const mergeFailures = (failures: readonly FailureSummary[], tooLarge: FailureSum
   );
 
 /**
+ * Where partition keys come from: `--partition-key random`, a JSON field, or by default the record's
+ * group under the pipeline that reads the stream (one writing shard per busy item, ADR 0002), random
+ * when no single pipeline reads it.
+ */
+const partitionKeySource = async (
+  stream: string,
+  options: ProduceCommandOptions,
+): Promise<PartitionKeySource> => {
+  if (options.partitionKey === 'random') return 'random';
+  if (options.partitionKey !== undefined) return { field: options.partitionKey };
+  const readers =
+    options.pipeline !== undefined ? [await loadPipeline(options.pipeline)] : pipelinesReading(stream);
+  return readers.length === 1 ? groupPartitionKey(readers[0] as PipelineDefinition) : 'random';
+};
+
+/**
  * Runs `streamfold produce`: reads the source, puts every record into the stream with a {@link Producer},
  * shows progress on stderr, and returns the summary. Stops at the end of the source, after `--count`
  * records, or when `io.signal` aborts; what is buffered is always flushed first.
@@ -403,7 +434,7 @@ export const runProduce = async (
   const producer = new Producer({
     client,
     stream,
-    partitionKey: options.partitionKey === undefined ? 'random' : { field: options.partitionKey },
+    partitionKey: await partitionKeySource(stream, options),
     kpl: options.kpl === true,
     ...(rate > 0 ? { ratePerSecond: rate } : {}),
   });
@@ -541,8 +572,8 @@ export const registerProduce = (program: Command): void => {
     .option('--seed <n>', 'with --generate: seed of the generator (default: 1)', parseSeed)
     .option('--malformed <share>', 'with --generate: share of malformed records (default: 0.01)', parseShare)
     .option(
-      '--partition-key <field>',
-      "partition key from this JSON field (default: random; with --generate: the record's group, e.g. the symbol)",
+      '--partition-key <field|random>',
+      "partition key from this JSON field, or 'random' (default: the record's group under the pipeline reading the stream, e.g. the symbol for trades, so each group has one writing shard; random when no single pipeline reads it)",
     )
     .option('--kpl', 'pack records into KPL aggregated records (the handler unpacks them)')
     .option(
@@ -551,7 +582,7 @@ export const registerProduce = (program: Command): void => {
     )
     .option(
       '--pipeline <name|module>',
-      'with --retime: the pipeline whose decoder and event-time field to read (default: the one reading <stream>, from pipelines.ts)',
+      'the pipeline whose decoder, group and event-time field to read, for partition keys and --retime (default: the one reading <stream>, from pipelines.ts)',
     )
     .option('--json', 'print the summary as JSON on stdout');
   withAwsOptions(command)

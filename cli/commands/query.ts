@@ -26,6 +26,7 @@ import { loadPipeline } from '../loadPipeline.ts';
 import { formatValue } from '../render/formatValue.ts';
 import { renderLineChart } from '../render/lineChart.ts';
 import { renderTable } from '../render/table.ts';
+import { writtenAgo } from '../render/writtenAgo.ts';
 
 /** Where a query command writes, and what it takes from its surroundings (replaceable in tests). */
 export interface CommandIo {
@@ -275,16 +276,23 @@ export const renderQueryTable = (
     );
   } else {
     out.push(`${definition.name}: ${outcome.results.length} result(s), ${range} (${describeCost(outcome)})`);
-    const headers = ['window start', ...definition.groupBy, ...definition.metricNames, 'status'];
+    const headers = ['window start', ...definition.groupBy, ...definition.metricNames, 'status', 'written'];
     const rows = outcome.results.map((r) => [
       shortIso(r.window.start),
       ...definition.groupBy.map((field) => r.group[field] ?? ''),
       ...definition.metricNames.map((name) => formatValue(r.metrics[name] ?? null)),
       displayStatus(definition, r, nowMs),
+      r.status === 'final' ? '' : writtenAgo(r.updatedAt, nowMs),
     ]);
     out.push('', renderTable(headers, rows));
-    if (rows.some((row) => row[row.length - 1] === 'partial')) {
+    if (rows.some((row) => row[row.length - 2] === 'partial')) {
       out.push('', 'partial: the window has not ended and is still receiving records.');
+    }
+    if (rows.some((row) => row[row.length - 1] !== '')) {
+      out.push(
+        '',
+        `written: when a window that is not final was last written${definition.flushEveryMs > 0 ? `; results are written every ${formatDuration(definition.flushEveryMs)} per shard (flushEvery), so newer records may not be in it yet` : ''}.`,
+      );
     }
   }
   if (!outcome.complete) {
@@ -405,7 +413,7 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
       .option('--metric <name>', 'numeric metric to chart (default: the first numeric metric)')
       .option(
         '--json',
-        'print { pipeline, results } with results shaped as `streamfold fold --json`, plus "partial": true on a result whose window has not ended',
+        'print { pipeline, results } with results shaped as `streamfold fold --json`, plus "partial": true on a result whose window has not ended, and "updatedAt": when the newest window that is not final was last written',
       )
       .option(
         '--chart',
@@ -420,10 +428,11 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
         'Without every group field, each window of the range costs one Query on a rank index (a day of',
         'one-minute windows is 1,440 Queries; at most 1,440 are read); with the whole group, one Query.',
         'Status: partial (the window has not ended: still receiving records), open (ended; late records, up to',
-        'the allowed lateness, may still change it) or final.',
+        'the allowed lateness, may still change it) or final. "written" says when a window that is not final',
+        'was last written: with flushEvery, results land once per interval per shard.',
         '',
         'Examples:',
-        '  streamfold query requests-by-ip --endpoint http://127.0.0.1:4568',
+        '  streamfold query requests-by-ip --endpoint http://127.0.0.1:<dynamodb port of streamfold dev>',
         '  streamfold query requests-by-ip --group ip=203.0.113.9 --from 2026-11-21T08:00Z --to 2026-11-21T09:00Z',
         '  streamfold query ohlc --group symbol=ACME --chart --metric close',
         '  streamfold query ohlc --from 2026-11-21T08:30Z --json',
@@ -437,7 +446,15 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
             ? { ...toReportResult(r), partial: true }
             : toReportResult(r),
         );
-        const document = { pipeline: definition.name, results };
+        const written = outcome.results
+          .filter((r) => r.status !== 'final' && r.updatedAt !== '')
+          .map((r) => r.updatedAt)
+          .sort();
+        const document = {
+          pipeline: definition.name,
+          ...(written.length > 0 ? { updatedAt: written[written.length - 1] } : {}),
+          results,
+        };
         write(`${JSON.stringify(document, null, 2)}\n`);
         return;
       }

@@ -11,6 +11,7 @@ import { loadPipeline } from '../loadPipeline.ts';
 import { renderBarChart } from '../render/barChart.ts';
 import { formatValue } from '../render/formatValue.ts';
 import { renderTable } from '../render/table.ts';
+import { writtenAgo } from '../render/writtenAgo.ts';
 import {
   type CommandIo,
   chartWidth,
@@ -41,7 +42,7 @@ export const runTop = async (
   pipelineRef: string,
   options: TopCommandOptions,
   io: CommandIo = {},
-): Promise<{ definition: PipelineDefinition; top: TopGroupsResult }> => {
+): Promise<{ definition: PipelineDefinition; top: TopGroupsResult; nowMs: number }> => {
   const definition = await loadPipeline(pipelineRef);
   if (options.json === true && options.chart === true) {
     throw new UsageError('--json and --chart cannot be combined: choose one output');
@@ -68,7 +69,7 @@ export const runTop = async (
       ...(windowStartMs !== undefined ? { windowStartMs } : {}),
     }),
   );
-  return { definition, top };
+  return { definition, top, nowMs };
 };
 
 const windowText = (top: TopGroupsResult): string =>
@@ -83,11 +84,22 @@ const windowNote = (top: TopGroupsResult): string => {
   return top.partial ? ', PARTIAL: the window has not ended and is still receiving records' : '';
 };
 
-const describeTop = (definition: PipelineDefinition, top: TopGroupsResult): string => {
+/** The newest `updatedAt` of the results when the window is not final yet (else undefined). */
+export const openWindowWrittenAt = (top: TopGroupsResult): string | undefined => {
+  if (top.results.every((r) => r.status === 'final')) return undefined;
+  return top.results.reduce<string | undefined>(
+    (max, r) => (r.updatedAt !== '' && (max === undefined || r.updatedAt > max) ? r.updatedAt : max),
+    undefined,
+  );
+};
+
+const describeTop = (definition: PipelineDefinition, top: TopGroupsResult, nowMs: number): string => {
   const how = top.indexed
     ? `one Query on index ${top.indexName}`
     : `not indexed: every group of the window read and sorted here; add "${top.metric}" to rankBy for a one-Query answer`;
-  return `${definition.name}: top ${top.results.length} group(s) by ${top.metric}, ${windowText(top)}${windowNote(top)} (${how})`;
+  const written = openWindowWrittenAt(top);
+  const freshness = written === undefined ? '' : `; not final, last written ${writtenAgo(written, nowMs)}`;
+  return `${definition.name}: top ${top.results.length} group(s) by ${top.metric}, ${windowText(top)}${windowNote(top)}${freshness} (${how})`;
 };
 
 const noData = (definition: PipelineDefinition, top: TopGroupsResult): string | undefined => {
@@ -109,7 +121,11 @@ const labelOf = (definition: PipelineDefinition, group: Readonly<Record<string, 
  * @example
  * write(renderTopTable(definition, top));
  */
-export const renderTopTable = (definition: PipelineDefinition, top: TopGroupsResult): string => {
+export const renderTopTable = (
+  definition: PipelineDefinition,
+  top: TopGroupsResult,
+  nowMs: number = Date.now(),
+): string => {
   const empty = noData(definition, top);
   if (empty !== undefined) return empty;
   const metrics = [top.metric, ...definition.metricNames.filter((name) => name !== top.metric)];
@@ -119,7 +135,7 @@ export const renderTopTable = (definition: PipelineDefinition, top: TopGroupsRes
     ...definition.groupBy.map((field) => r.group[field] ?? ''),
     ...metrics.map((name) => formatValue(r.metrics[name] ?? null)),
   ]);
-  return `${describeTop(definition, top)}\n\n${renderTable(headers, rows)}`;
+  return `${describeTop(definition, top, nowMs)}\n\n${renderTable(headers, rows)}`;
 };
 
 /**
@@ -132,6 +148,7 @@ export const renderTopChart = (
   definition: PipelineDefinition,
   top: TopGroupsResult,
   width: number,
+  nowMs: number = Date.now(),
 ): string => {
   const empty = noData(definition, top);
   if (empty !== undefined) return empty;
@@ -139,7 +156,7 @@ export const renderTopChart = (
     const value = r.metrics[top.metric];
     return { label: labelOf(definition, r.group), value: typeof value === 'number' ? value : 0 };
   });
-  return `${describeTop(definition, top)}\n\n${renderBarChart(bars, { width })}`;
+  return `${describeTop(definition, top, nowMs)}\n\n${renderBarChart(bars, { width })}`;
 };
 
 /**
@@ -166,7 +183,7 @@ export const registerTop = (program: Command, io: CommandIo = {}): void => {
       .option('-n, --limit <count>', 'how many groups (default: 10)')
       .option(
         '--json',
-        'print { pipeline, metric, window: { start, end }, partial, results } (results as fold --json)',
+        'print { pipeline, metric, window: { start, end }, partial, updatedAt (when not final: last written), results } (results as fold --json)',
       )
       .option('--chart', 'bar chart of the metric')
       .option('--table <name>', 'results table (default: streamfold-<pipeline>-results)'),
@@ -183,27 +200,28 @@ export const registerTop = (program: Command, io: CommandIo = {}): void => {
         'partial window, chosen or given, is marked PARTIAL in the output ("partial": true with --json).',
         '',
         'Examples:',
-        '  streamfold top requests-by-ip --metric requests --endpoint http://127.0.0.1:4568 --chart',
+        '  streamfold top requests-by-ip --metric requests --endpoint http://127.0.0.1:<dynamodb port of streamfold dev> --chart',
         '  streamfold top ohlc --metric volume --window 2026-11-21T08:30Z -n 3 --json',
       ].join('\n'),
     )
     .action(async (pipelineRef: string, options: TopCommandOptions) => {
-      const { definition, top } = await runTop(pipelineRef, options, io);
+      const { definition, top, nowMs } = await runTop(pipelineRef, options, io);
       if (options.json === true) {
         const document = {
           pipeline: definition.name,
           metric: top.metric,
           window: top.window,
           partial: top.partial,
+          ...(openWindowWrittenAt(top) !== undefined ? { updatedAt: openWindowWrittenAt(top) } : {}),
           results: top.results.map(toReportResult),
         };
         write(`${JSON.stringify(document, null, 2)}\n`);
         return;
       }
       if (options.chart === true) {
-        write(`${renderTopChart(definition, top, chartWidth(io))}\n`);
+        write(`${renderTopChart(definition, top, chartWidth(io), nowMs)}\n`);
         return;
       }
-      write(`${renderTopTable(definition, top)}\n`);
+      write(`${renderTopTable(definition, top, nowMs)}\n`);
     });
 };

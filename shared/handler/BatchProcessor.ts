@@ -308,7 +308,9 @@ export class BatchProcessor {
     if (!(await this.writeRecords(below, shardId, deadlineMs, tally, false))) return done(input, false, 0);
 
     // 3. Flush?
-    let mustFlush = final || (buffer.items.size > 0 && above(stored.ceiling, buffer.ceiling));
+    // The stored ceiling moved past the cached one only if an attempt flushed this buffer (or wrote past it).
+    const moved = stored.ceiling !== '' && above(stored.ceiling, buffer.ceiling);
+    let mustFlush = final || (buffer.items.size > 0 && moved);
     if (!mustFlush) {
       const batch = this.folder.fold(rest);
       absorb(definition, buffer, batch, rest);

@@ -103,7 +103,10 @@ describe('Command: streamfold query', () => {
 
       // Assess
       const document = JSON.parse(out);
-      expect(Object.keys(document)).toStrictEqual(['pipeline', 'results']);
+      expect(Object.keys(document).filter((key) => key !== 'updatedAt')).toStrictEqual([
+        'pipeline',
+        'results',
+      ]);
       expect(document.pipeline).toBe(pipeline);
       expect(document.results).toStrictEqual(report.results);
       expect(JSON.stringify(document.results)).toBe(JSON.stringify(report.results));
@@ -115,16 +118,22 @@ describe('Command: streamfold query', () => {
     const { out } = await run(['query', 'ohlc', '--group', 'symbol=ACME', ...HOUR, ...endpoint]);
 
     // Assess
-    expect(out).toBe(
-      [
-        "ohlc: 2 result(s), window starts 2026-11-21T08:00:00Z to 2026-11-21T09:00:00Z (1 request(s): one Query on the group's partition)",
-        '',
-        'window start          symbol  open   high  low  close  volume     vwap  trades  status',
-        '────────────────────  ──────  ────  ─────  ───  ─────  ──────  ───────  ──────  ──────',
-        '2026-11-21T08:30:00Z  ACME     100  101.5   99  100.5      45  99.8333       4  open',
-        '2026-11-21T08:31:00Z  ACME     102    102  102    102       1      102       1  open',
-        '',
-      ].join('\n'),
+    const lines = out.split('\n');
+    expect(lines[0]).toBe(
+      "ohlc: 2 result(s), window starts 2026-11-21T08:00:00Z to 2026-11-21T09:00:00Z (1 request(s): one Query on the group's partition)",
+    );
+    expect(lines[2]).toBe(
+      'window start          symbol  open   high  low  close  volume     vwap  trades  status  written',
+    );
+    // Open windows say when they were last written (buffered writes land once per flushEvery).
+    expect(lines[4]).toBe(
+      '2026-11-21T08:30:00Z  ACME     100  101.5   99  100.5      45  99.8333       4  open    08:35:00 (5m ago)',
+    );
+    expect(lines[5]).toBe(
+      '2026-11-21T08:31:00Z  ACME     102    102  102    102       1      102       1  open    08:35:00 (5m ago)',
+    );
+    expect(out).toContain(
+      'written: when a window that is not final was last written; results are written every 1m per shard',
     );
   });
 
@@ -140,7 +149,7 @@ describe('Command: streamfold query', () => {
       'requests-by-ip: 5 result(s), window starts 2026-11-21T08:00:00Z to 2026-11-21T09:00:00Z (61 request(s): one Query per window (61) on index rank-requests; give every group field with --group for a single Query)',
     );
     expect(lines[2]).toBe(
-      'window start          ip             requests  errors  bytes  latency                                          paths  topPaths                    status',
+      'window start          ip             requests  errors  bytes  latency                                          paths  topPaths                    status  written',
     );
     expect(lines.slice(4, 9).map((line) => line.slice(0, 35))).toStrictEqual([
       '2026-11-21T08:30:00Z  198.51.100.23',
@@ -382,12 +391,13 @@ describe('Command: streamfold query, partial windows', () => {
 
     // Assess
     const rows = table.out.split('\n').filter((line) => line.startsWith('2026-11-21T08:3'));
-    expect(rows.filter((row) => row.startsWith('2026-11-21T08:30')).every((r) => r.endsWith('open'))).toBe(
-      true,
-    );
-    expect(rows.filter((row) => row.startsWith('2026-11-21T08:31')).every((r) => r.endsWith('partial'))).toBe(
-      true,
-    );
+    // The last column says when a window that is not final was last written.
+    expect(
+      rows.filter((row) => row.startsWith('2026-11-21T08:30')).every((r) => / open {2,}\d\d:/.test(r)),
+    ).toBe(true);
+    expect(
+      rows.filter((row) => row.startsWith('2026-11-21T08:31')).every((r) => / partial {2,}\d\d:/.test(r)),
+    ).toBe(true);
     expect(table.out).toContain('partial: the window has not ended and is still receiving records.');
     const results = (JSON.parse(json.out) as { results: { window: { start: string }; partial?: boolean }[] })
       .results;
@@ -415,7 +425,7 @@ describe('Command: streamfold top', () => {
     // Assess
     expect(out).toBe(
       [
-        'requests-by-ip: top 3 group(s) by bytes, window 2026-11-21T08:30:00Z to 2026-11-21T08:31:00Z (one Query on index rank-bytes)',
+        'requests-by-ip: top 3 group(s) by bytes, window 2026-11-21T08:30:00Z to 2026-11-21T08:31:00Z; not final, last written 08:32:00 (8m ago) (one Query on index rank-bytes)',
         '',
         '#  ip             bytes  requests  errors  latency                                          paths  topPaths',
         '─  ─────────────  ─────  ────────  ──────  ───────────────────────────────────────────────  ─────  ──────────────────────────',
@@ -443,7 +453,7 @@ describe('Command: streamfold top', () => {
     // Assess
     expect(out).toBe(
       [
-        'requests-by-ip: top 3 group(s) by bytes, window 2026-11-21T08:30:00Z to 2026-11-21T08:31:00Z (one Query on index rank-bytes)',
+        'requests-by-ip: top 3 group(s) by bytes, window 2026-11-21T08:30:00Z to 2026-11-21T08:31:00Z; not final, last written 08:32:00 (8m ago) (one Query on index rank-bytes)',
         '',
         '203.0.113.9   █████████████████████████████████████████ 1555',
         '198.51.100.23 ███████████████████████████▌              1043',
@@ -463,6 +473,7 @@ describe('Command: streamfold top', () => {
       metric: 'volume',
       window: { start: '2026-11-21T08:31:00.000Z', end: '2026-11-21T08:32:00.000Z' },
       partial: false,
+      updatedAt: '2026-11-21T08:35:00.000Z', // the window is not final yet: when it was last written
       results: [
         {
           group: { symbol: 'ACME' },
@@ -487,7 +498,7 @@ describe('Command: streamfold top', () => {
 
     // Assess
     expect(out.split('\n')[0]).toBe(
-      'ohlc: top 2 group(s) by high, window 2026-11-21T08:30:00Z to 2026-11-21T08:31:00Z (not indexed: every group of the window read and sorted here; add "high" to rankBy for a one-Query answer)',
+      'ohlc: top 2 group(s) by high, window 2026-11-21T08:30:00Z to 2026-11-21T08:31:00Z; not final, last written 08:35:00 (5m ago) (not indexed: every group of the window read and sorted here; add "high" to rankBy for a one-Query answer)',
     );
     expect(out).toContain('1  ACME    101.5');
   });
@@ -500,7 +511,7 @@ describe('Command: streamfold top', () => {
 
     // Assess
     expect(out.split('\n')[0]).toBe(
-      'ohlc: top 2 group(s) by volume, window 2026-11-21T08:30:00Z to 2026-11-21T08:31:00Z, the latest complete window with data (one Query on index rank-volume)',
+      'ohlc: top 2 group(s) by volume, window 2026-11-21T08:30:00Z to 2026-11-21T08:31:00Z, the latest complete window with data; not final, last written 08:35:00 (0 s ago) (one Query on index rank-volume)',
     );
   });
 
