@@ -1,7 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamHandler } from 'aws-lambda';
+import type {
+  KinesisStreamBatchResponse,
+  KinesisStreamEvent,
+  KinesisStreamStateResponse,
+  KinesisStreamTumblingWindowEvent,
+} from 'aws-lambda';
 import { BatchProcessor, type RemainingTime } from '../shared/handler/BatchProcessor.ts';
 import { readConfig } from './commons/config.ts';
 import { powertoolsTelemetry } from './commons/powertoolsTelemetry.ts';
@@ -34,10 +39,11 @@ const getProcessor = (): BatchProcessor => {
 };
 
 /**
- * The aggregation Lambda: Kinesis event source mapping with `ReportBatchItemFailures`.
+ * The aggregation Lambda: Kinesis event source mapping with `ReportBatchItemFailures`, and with
+ * `TumblingWindowInSeconds` when the pipeline buffers (`flushEvery` > 0).
  * Folds the batch with the pipeline named by `PIPELINE_NAME` and writes results exactly once.
  */
-export const handler: KinesisStreamHandler = async (
-  event: KinesisStreamEvent,
+export const handler = async (
+  event: KinesisStreamEvent | KinesisStreamTumblingWindowEvent,
   context: RemainingTime,
-): Promise<KinesisStreamBatchResponse> => getProcessor().handle(event, context);
+): Promise<KinesisStreamBatchResponse | KinesisStreamStateResponse> => getProcessor().handle(event, context);

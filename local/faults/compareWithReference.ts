@@ -12,7 +12,7 @@ import type { FoldStats } from '../../shared/fold/types.ts';
 import type { AnyMetric } from '../../shared/metrics/types.ts';
 import type { TopK } from '../../shared/sketch/TopK.ts';
 import { readStoredAggregate, resultKey } from '../../shared/storage/resultItem.ts';
-import { scanTable as scan } from '../../shared/storage/scanTable.ts';
+import { scanResults as scan } from '../../shared/storage/scanTable.ts';
 import type { ShardRecords } from './readStreamRecords.ts';
 
 /** Options of {@link compareWithReference}. */

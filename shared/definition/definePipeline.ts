@@ -4,7 +4,7 @@ import { formatDuration, parseDuration } from '../time/duration.ts';
 import type { TimestampFormat } from '../time/timestamp.ts';
 import { WindowSpecError } from '../window/errors.ts';
 import { validateWindow } from '../window/validateWindow.ts';
-import { DEFAULT_MAX_CLOCK_SKEW, RANKABLE_METRIC_KINDS } from './constants.ts';
+import { DEFAULT_FLUSH_EVERY, DEFAULT_MAX_CLOCK_SKEW, RANKABLE_METRIC_KINDS } from './constants.ts';
 import { DefinitionError } from './errors.ts';
 import { pipelineInputSchema } from './schema.ts';
 import type { EventTimeSource, PipelineDefinition, PipelineInput } from './types.ts';
@@ -97,6 +97,7 @@ export const definePipeline = (input: PipelineInput): PipelineDefinition => {
     maxClockSkewMs: parseDuration(input.maxClockSkew ?? DEFAULT_MAX_CLOCK_SKEW),
     limits: Object.freeze({ ...DEFAULT_DECODE_LIMITS, ...input.limits }),
     rankBy: Object.freeze([...rankBy]),
+    flushEveryMs: parseDuration(input.flushEvery ?? DEFAULT_FLUSH_EVERY),
   });
 };
 

@@ -6,6 +6,7 @@ import { TimeFormatError } from '../time/errors.ts';
 import { TIMESTAMP_FORMATS } from '../time/timestamp.ts';
 import type { WindowSpec } from '../window/types.ts';
 import {
+  MAX_FLUSH_EVERY_MS,
   MAX_GROUP_BY_FIELDS,
   MAX_RANK_BY,
   METRIC_NAME_PATTERN,
@@ -137,6 +138,26 @@ export const pipelineInputSchema = z
       }),
     retention: duration(false),
     maxClockSkew: duration(true).optional(),
+    flushEvery: duration(true)
+      .superRefine((value, ctx) => {
+        let ms: number;
+        try {
+          ms = parseDuration(value);
+        } catch {
+          return; // reported by duration()
+        }
+        if (ms % 1000 !== 0)
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be a whole number of seconds (Lambda's TumblingWindowInSeconds) (given ${show(value)})`,
+          });
+        else if (ms > MAX_FLUSH_EVERY_MS)
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be at most 900s, Lambda's limit for TumblingWindowInSeconds (given ${show(value)})`,
+          });
+      })
+      .optional(),
     limits: z
       .object({
         maxRecordBytes: z.number().int().positive().max(10_485_760).optional(),

@@ -54,6 +54,14 @@ export interface PipelineInput {
    * @default - the first metric with a numeric result
    */
   readonly rankBy?: readonly string[];
+  /**
+   * Coalesced writes: how long the handler buffers a shard's results in Lambda's tumbling-window state
+   * before writing each touched (group, window) item once (the event source mapping's
+   * `TumblingWindowInSeconds`). Whole seconds, at most 900 s; `0` writes every batch. Results are at most
+   * `flushEvery` plus the batching window old. See docs/adr/0002-coalesced-writes.md.
+   * @default '60s'
+   */
+  readonly flushEvery?: Duration;
 }
 
 /** A validated, normalised, frozen pipeline definition: what every part of streamfold reads. */
@@ -74,4 +82,6 @@ export interface PipelineDefinition {
   readonly limits: DecodeLimits;
   /** Metrics with a ranking index, in order. */
   readonly rankBy: readonly string[];
+  /** Write-behind interval in ms (a whole number of seconds, ≤ 900 s); 0 = write every batch. */
+  readonly flushEveryMs: number;
 }

@@ -1,3 +1,10 @@
-export { BatchProcessor, type BatchProcessorOptions, type RemainingTime } from './BatchProcessor.ts';
+export {
+  BatchProcessor,
+  type BatchProcessorOptions,
+  DEFAULT_MAX_STATE_BYTES,
+  isWindowEvent,
+  type RemainingTime,
+} from './BatchProcessor.ts';
+export { BufferedWriteError } from './errors.ts';
 export { toSourceRecord } from './toSourceRecord.ts';
 export type { BatchReport, HandlerTelemetry } from './types.ts';

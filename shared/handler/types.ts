@@ -2,9 +2,13 @@
 export interface BatchReport {
   readonly pipeline: string;
   readonly shardId: string;
+  /** `per-batch` (a plain Kinesis event) or `buffered` (a tumbling-window event). */
+  readonly mode: 'per-batch' | 'buffered';
   readonly kinesisRecords: number;
   readonly firstSequence: string | undefined;
   readonly lastSequence: string | undefined;
+  /** Kinesis records skipped because the shard's buffer already holds them (buffered mode). */
+  readonly duplicates: number;
   /** Logical records seen after unwrapping (conservation: in = folded + filtered + rejected + late). */
   readonly recordsIn: number;
   readonly folded: number;
@@ -29,6 +33,14 @@ export interface BatchReport {
   readonly durationMs: number;
   /** Where Lambda must resume (the lowest sequence number not fully written), if anywhere. */
   readonly failedSequence: string | undefined;
+  /** Buffered mode: whether this invocation wrote the shard's buffer to the table. */
+  readonly flushed: boolean;
+  /** Buffered mode: (group, window) items held in the returned state. */
+  readonly bufferedItems: number;
+  /** Buffered mode: bytes of the returned state as Lambda counts them (its JSON; Lambda's limit is 1 MB). */
+  readonly stateBytes: number;
+  /** Buffered mode: the state to return to Lambda (and pass to the shard's next invocation). */
+  readonly state: Readonly<Record<string, string>> | undefined;
 }
 
 /** Where the handler sends logs and metrics; Powertools in Lambda, something simpler locally. */

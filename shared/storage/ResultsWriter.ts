@@ -6,6 +6,7 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import type { BufferedItem } from '../buffer/ShardBuffer.ts';
 import type { PipelineDefinition } from '../definition/types.ts';
 import { type AggregateState, mergeAggregate } from '../fold/aggregateCodec.ts';
 import { aggregateKey } from '../fold/aggregateKey.ts';
@@ -88,9 +89,35 @@ export interface WriteOutcome {
   readonly errors: readonly Error[];
 }
 
+/** What {@link ResultsWriter.flush} did with a shard's buffered items. */
+export interface FlushOutcome {
+  readonly written: number;
+  readonly alreadyApplied: number;
+  readonly failed: number;
+  readonly conflicts: number;
+  readonly writeUnits: number;
+  readonly readUnits: number;
+  readonly itemBytes: readonly number[];
+  /** Items whose merged state would exceed 400 KB: left unwritten (the caller dead-letters them). */
+  readonly tooLarge: readonly BufferedItem[];
+  readonly errors: readonly Error[];
+}
+
+/** A contribution to one item, not yet in an item that holds this shard up to some sequence number. */
+interface Delta {
+  readonly aggregate: AggregateState;
+  readonly highestSequence: string;
+  /** Source indices of the contributing records (empty for a buffered delta). */
+  readonly members: readonly number[];
+}
+
 interface Target {
   readonly key: ResultKey;
-  readonly aggregate: WindowAggregate;
+  readonly groupKey: string;
+  readonly group: Readonly<Record<string, string>>;
+  readonly windowStartMs: number;
+  /** The part of the contribution an item holding this shard up to `applied` lacks; `undefined`: none. */
+  readonly unapplied: (applied: string | undefined) => Delta | undefined;
 }
 
 const BATCH_GET_LIMIT = 100;
@@ -127,36 +154,19 @@ export class ResultsWriter {
     sources: readonly SourceRecord[],
     shardId: string,
     deadlineMs: number,
+    /** Runs beside the reads and must succeed before any item is written (the write-ahead ceiling). */
+    beforeWrites?: () => Promise<unknown>,
   ): Promise<WriteOutcome> {
     const { definition } = this.options;
-    const targets: Target[] = [...batch.aggregates.values()].map((aggregate) => ({
+    const aggregates = [...batch.aggregates.values()];
+    const targets: Target[] = aggregates.map((aggregate) => ({
       key: resultKey(definition.name, aggregate.groupKey, aggregate.windowStartMs),
-      aggregate,
+      groupKey: aggregate.groupKey,
+      group: aggregate.group,
+      windowStartMs: aggregate.windowStartMs,
+      unapplied: (applied) => this.unapplied(aggregate, applied, sources),
     }));
-    let readUnits = 0;
-    let stored = new Map<string, Record<string, AttributeValue>>();
-    let readError: Error | undefined;
-    try {
-      const read = await this.readItems(
-        targets.map((t) => t.key),
-        deadlineMs,
-      );
-      stored = read.items;
-      readUnits = read.readUnits;
-    } catch (error) {
-      readError = error as Error;
-    }
-    const outcomes: ItemOutcome[] = readError
-      ? targets.map(() => ({ status: 'failed', error: readError as Error, conflicts: 0 }))
-      : (
-          await mapLimit(targets, this.options.concurrency ?? 16, (target) =>
-            this.writeItem(target, stored.get(keyString(target.key)), sources, shardId, deadlineMs),
-          )
-        ).map((settled) =>
-          settled.status === 'fulfilled'
-            ? settled.value
-            : { status: 'failed', error: settled.reason as Error, conflicts: 0 },
-        );
+    const { outcomes, readUnits } = await this.writeTargets(targets, shardId, deadlineMs, beforeWrites);
     let failedSequence: string | undefined;
     const tooLarge: { sourceIndex: number; windowStartMs: number }[] = [];
     const errors: Error[] = [];
@@ -164,17 +174,17 @@ export class ResultsWriter {
     let conflicts = 0;
     const itemBytes: number[] = [];
     outcomes.forEach((outcome, i) => {
-      const target = targets[i] as Target;
+      const aggregate = aggregates[i] as WindowAggregate;
       conflicts += outcome.conflicts;
       if (outcome.status === 'written') {
         writeUnits += outcome.writeUnits;
         itemBytes.push(outcome.sizeBytes);
       } else if (outcome.status === 'too-large') {
         for (const sourceIndex of outcome.members)
-          tooLarge.push({ sourceIndex, windowStartMs: target.aggregate.windowStartMs });
+          tooLarge.push({ sourceIndex, windowStartMs: aggregate.windowStartMs });
       } else if (outcome.status === 'failed') {
         errors.push(outcome.error);
-        const lowest = sources[target.aggregate.members[0] as number]?.sequenceNumber as string;
+        const lowest = sources[aggregate.members[0] as number]?.sequenceNumber as string;
         if (failedSequence === undefined || compareSequence(lowest, failedSequence) < 0)
           failedSequence = lowest;
       }
@@ -193,10 +203,102 @@ export class ResultsWriter {
     };
   }
 
+  /**
+   * Writes a shard's write-behind buffer (docs/adr/0002-coalesced-writes.md): one conditional write per
+   * buffered (group, window), skipping items that already hold this shard up to the item's highest
+   * buffered record (a retried flush). Every buffered record lies above the shard's ceiling, so an item
+   * holds either none or all of a buffered delta; anything else is reported as an error, never merged.
+   *
+   * @example
+   * const outcome = await writer.flush([...buffer.items.values()], shardId, deadlineMs);
+   */
+  public async flush(
+    items: readonly BufferedItem[],
+    shardId: string,
+    deadlineMs: number,
+  ): Promise<FlushOutcome> {
+    const { definition } = this.options;
+    const targets: Target[] = items.map((item) => ({
+      key: resultKey(definition.name, item.groupKey, item.windowStartMs),
+      groupKey: item.groupKey,
+      group: item.group,
+      windowStartMs: item.windowStartMs,
+      unapplied: (applied) => {
+        if (applied === undefined || compareSequence(applied, item.lowest) < 0)
+          return { aggregate: item.aggregate, highestSequence: item.highest, members: [] };
+        if (compareSequence(applied, item.highest) >= 0) return undefined;
+        throw new StorageError(
+          `Item ${definition.name}#${item.groupKey} / ${new Date(item.windowStartMs).toISOString()} already holds records of ${shardId} up to ${applied}, inside the buffered range ${item.lowest}…${item.highest}: the buffer cannot be applied exactly once (see docs/adr/0002-coalesced-writes.md)`,
+        );
+      },
+    }));
+    const { outcomes, readUnits } = await this.writeTargets(targets, shardId, deadlineMs);
+    const tooLarge: BufferedItem[] = [];
+    const errors: Error[] = [];
+    const itemBytes: number[] = [];
+    let writeUnits = 0;
+    let conflicts = 0;
+    outcomes.forEach((outcome, i) => {
+      conflicts += outcome.conflicts;
+      if (outcome.status === 'written') {
+        writeUnits += outcome.writeUnits;
+        itemBytes.push(outcome.sizeBytes);
+      } else if (outcome.status === 'too-large') tooLarge.push(items[i] as BufferedItem);
+      else if (outcome.status === 'failed') errors.push(outcome.error);
+    });
+    return {
+      written: outcomes.filter((o) => o.status === 'written').length,
+      alreadyApplied: outcomes.filter((o) => o.status === 'already-applied').length,
+      failed: errors.length,
+      conflicts,
+      writeUnits,
+      readUnits,
+      itemBytes,
+      tooLarge,
+      errors,
+    };
+  }
+
+  /** Reads every target's item (consistent), then writes each with optimistic concurrency. */
+  private async writeTargets(
+    targets: readonly Target[],
+    shardId: string,
+    deadlineMs: number,
+    beforeWrites?: () => Promise<unknown>,
+  ): Promise<{ outcomes: ItemOutcome[]; readUnits: number }> {
+    let readUnits = 0;
+    let stored = new Map<string, Record<string, AttributeValue>>();
+    if (targets.length === 0) return { outcomes: [], readUnits };
+    try {
+      const [read] = await Promise.all([
+        this.readItems(
+          targets.map((t) => t.key),
+          deadlineMs,
+        ),
+        beforeWrites?.(),
+      ]);
+      stored = read.items;
+      readUnits = read.readUnits;
+    } catch (error) {
+      return {
+        outcomes: targets.map(() => ({ status: 'failed', error: error as Error, conflicts: 0 })),
+        readUnits,
+      };
+    }
+    const settled = await mapLimit(targets, this.options.concurrency ?? 16, (target) =>
+      this.writeItem(target, stored.get(keyString(target.key)), shardId, deadlineMs),
+    );
+    return {
+      outcomes: settled.map((s) =>
+        s.status === 'fulfilled' ? s.value : { status: 'failed', error: s.reason as Error, conflicts: 0 },
+      ),
+      readUnits,
+    };
+  }
+
   private async writeItem(
     target: Target,
     initial: Record<string, AttributeValue> | undefined,
-    sources: readonly SourceRecord[],
     shardId: string,
     deadlineMs: number,
   ): Promise<ItemOutcome> {
@@ -211,7 +313,7 @@ export class ResultsWriter {
       } catch (error) {
         return { status: 'failed', error: error as Error, conflicts };
       }
-      const delta = this.unapplied(target.aggregate, stored?.applied[shardId], sources);
+      const delta = target.unapplied(stored?.applied[shardId]);
       if (delta === undefined) return { status: 'already-applied', conflicts };
       let aggregate: AggregateState = delta.aggregate;
       if (stored) {
@@ -220,9 +322,9 @@ export class ResultsWriter {
       }
       const nowMs = this.now();
       const item = buildResultItem(definition, {
-        groupKey: target.aggregate.groupKey,
-        group: target.aggregate.group,
-        windowStartMs: target.aggregate.windowStartMs,
+        groupKey: target.groupKey,
+        group: target.group,
+        windowStartMs: target.windowStartMs,
         aggregate,
         applied: { ...stored?.applied, [shardId]: delta.highestSequence },
         version: (stored?.version ?? 0) + 1,
@@ -294,7 +396,7 @@ export class ResultsWriter {
     aggregate: WindowAggregate,
     applied: string | undefined,
     sources: readonly SourceRecord[],
-  ): { aggregate: AggregateState; highestSequence: string; members: readonly number[] } | undefined {
+  ): Delta | undefined {
     const members = aggregate.members;
     const highestSequence = (sources[members[members.length - 1] as number] as SourceRecord).sequenceNumber;
     if (applied === undefined) return { aggregate, highestSequence, members };

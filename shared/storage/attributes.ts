@@ -44,3 +44,13 @@ export const OPEN_WINDOWS_INDEX = 'open-windows';
 
 /** Name of the index ranking the groups of a window by `metric`. */
 export const rankIndexName = (metric: string): string => `rank-${metric}`;
+
+/**
+ * A shard's ceiling item in the results table (docs/adr/0002-coalesced-writes.md): `pk` = the pipeline
+ * name (no `#`, so never a results item's key), `sk` = `shard#<shard id>`.
+ */
+export const SHARD_CEILING_ATTRIBUTES = {
+  skPrefix: 'shard#',
+  /** The highest sequence number of the shard possibly folded into any item, zero-padded to 130 digits. */
+  ceiling: 'ceiling',
+} as const;

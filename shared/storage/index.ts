@@ -38,7 +38,7 @@ export {
   windowKeyOf,
 } from './resultItem.ts';
 export { isRetryable, type RetryOptions, withRetry } from './retry.ts';
-export { scanTable } from './scanTable.ts';
+export { scanResults, scanTable } from './scanTable.ts';
 export { compareSequence, shardIdOf } from './sequence.ts';
 export {
   createTableInput,

@@ -13,7 +13,7 @@ import { EXCERPT_LENGTH, type Rejection } from '../../shared/rejection/index.ts'
 import { MAX_DEAD_LETTER_PAYLOAD_BYTES, readStoredAggregate, resultKey } from '../../shared/storage/index.ts';
 import { kinesisEvent, sequenceNumber } from '../helpers/kinesisEvent.ts';
 import { createPipelineTables } from '../helpers/localTables.ts';
-import { scanAll } from '../helpers/scanAll.ts';
+import { scanAll, scanResults } from '../helpers/scanAll.ts';
 import {
   ALL_CASES,
   ARRIVAL_MS,
@@ -294,7 +294,7 @@ describe('Corpus: bad input', () => {
           }),
         );
         const stored = new Map(
-          (await scanAll(client, tables.resultsTable)).map((item) => {
+          (await scanResults(client, tables.resultsTable)).map((item) => {
             const { aggregate } = readStoredAggregate(pipeline, item);
             return [
               `${item.pk?.S} ${item.sk?.S}`,

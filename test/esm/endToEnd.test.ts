@@ -23,7 +23,7 @@ import {
   deadLetterTableSchema,
   resultsTableSchema,
 } from '../../shared/storage/tableSchema.ts';
-import { scanAll } from '../helpers/scanAll.ts';
+import { scanAll, scanResults } from '../helpers/scanAll.ts';
 import { createStream, FAST_POLLING, putTexts } from './streamHelpers.ts';
 
 const VALID = 480;
@@ -98,7 +98,7 @@ describe('EventSourceMapping end to end: kinesis-local → functions/aggregate.t
 
     // Assess
     expect(new Set(placed.map((p) => p.shardId)).size).toBe(2);
-    const results = await scanAll(dynamoApi, names.resultsTable);
+    const results = await scanResults(dynamoApi, names.resultsTable);
     const total = (attribute: string): number =>
       results.reduce((sum, item) => sum + Number(item[attribute]?.N ?? 0), 0);
     expect(total('trades')).toBe(VALID);

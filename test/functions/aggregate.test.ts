@@ -139,7 +139,7 @@ describe('Function: handler', () => {
     vi.resetModules();
     const module = await import('../../functions/aggregate.ts');
     return (event: KinesisStreamEvent) =>
-      module.handler(event, lambdaContext(), () => undefined) as Promise<KinesisStreamBatchResponse>;
+      module.handler(event, lambdaContext()) as Promise<KinesisStreamBatchResponse>;
   };
 
   const emfBlobs = (): Record<string, unknown>[] =>
@@ -195,6 +195,7 @@ describe('Function: handler', () => {
       .commandCalls(PutItemCommand)
       .map((call) => [call.args[0].input.TableName, call.args[0].input.Item?.pk?.S]);
     expect(tables).toStrictEqual([
+      ['streamfold-ohlc-results', 'ohlc'], // the shard's ceiling, raised before any item write (ADR 0002)
       ['streamfold-ohlc-results', 'ohlc#ACME'],
       ['streamfold-ohlc-results', 'ohlc#INIT'],
     ]);

@@ -1,2 +1,2 @@
-/** Every item of a table (consistent scan, all pages); the product's own helper, named for the tests. */
-export { scanTable as scanAll } from '../../shared/storage/scanTable.ts';
+/** Every item of a table (consistent scan, all pages); the product's own helpers, named for the tests. */
+export { scanResults, scanTable as scanAll } from '../../shared/storage/scanTable.ts';

@@ -26,7 +26,9 @@ vi.mock('@aws-lambda-powertools/metrics', async (importOriginal) => {
 const report: BatchReport = {
   pipeline: 'ohlc',
   shardId: 'shardId-000000000000',
+  mode: 'per-batch',
   kinesisRecords: 10,
+  duplicates: 0,
   firstSequence: '1',
   lastSequence: '10',
   recordsIn: 10,
@@ -46,6 +48,10 @@ const report: BatchReport = {
   maxItemBytes: 612,
   durationMs: 40,
   failedSequence: undefined,
+  flushed: false,
+  bufferedItems: 0,
+  stateBytes: 0,
+  state: undefined,
 };
 
 interface EmfDocument {

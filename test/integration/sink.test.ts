@@ -10,7 +10,7 @@ import { requestsByIp } from '../../shared/examples/index.ts';
 import { BatchProcessor } from '../../shared/handler/index.ts';
 import { finalizeWindows, rankIndexName, readWindowResult } from '../../shared/storage/index.ts';
 import { createPipelineTables } from '../helpers/localTables.ts';
-import { scanAll } from '../helpers/scanAll.ts';
+import { scanAll, scanResults } from '../helpers/scanAll.ts';
 
 const ARRIVAL = Date.parse('2026-11-21T08:32:00Z');
 const SHARD = 'shardId-000000000000';
@@ -96,7 +96,7 @@ for (const backend of backends) {
         expect(first.failedSequence).toBeUndefined();
         expect(first.writeUnits).toBeGreaterThanOrEqual(6);
         expect(again).toMatchObject({ itemsWritten: 0, itemsAlreadyApplied: 5 });
-        const items = await scanAll(client, tables.resultsTable);
+        const items = await scanResults(client, tables.resultsTable);
         expect(items).toHaveLength(5);
         const heavy = items.find(
           (i) => i.pk?.S === 'requests-by-ip#203.0.113.9' && i.sk?.S === '2026-11-21T08:30:00.000Z',
@@ -180,7 +180,7 @@ for (const backend of backends) {
 
       // Assess: only the 08:30 windows (final at 08:36) are final; the 08:31 ones are final at 08:37
       expect(finalized).toBe(3);
-      const items = await scanAll(client, tables.resultsTable);
+      const items = await scanResults(client, tables.resultsTable);
       const byStatus = items.map((i) => [i.sk?.S, i.status?.S, i.openPipeline?.S]).sort();
       expect(byStatus).toStrictEqual([
         ['2026-11-21T08:30:00.000Z', 'final', undefined],
