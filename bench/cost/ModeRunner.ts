@@ -9,6 +9,7 @@ import {
   resultsTableSchema,
 } from '../../shared/storage/tableSchema.ts';
 import { kinesisEvent, sequenceNumber } from '../../test/helpers/kinesisEvent.ts';
+import { type CpuModel, type CpuSample, fitCpuModel } from './cpuModel.ts';
 import { IndexWriteTracker } from './IndexWriteTracker.ts';
 import { type BillingModel, billedMs, gbSeconds } from './lambdaBilling.ts';
 import type { RequestCounter } from './RequestCounter.ts';
@@ -24,6 +25,8 @@ export interface InvocationModel {
   /** Results items it writes (distinct items of its records; for coalesced mode, of the interval at its final invocation). */
   readonly puts: number;
   readonly deadLetters: number;
+  /** A tumbling window's final invocation (coalesced mode). */
+  readonly final: boolean;
 }
 
 /** Thrown when the handler does not answer a tumbling-window event with a state: coalesced writes are not there yet. */
@@ -64,7 +67,8 @@ export interface ModeResult {
     readonly indexWriteUnits: number;
     readonly readUnits: number;
   };
-  readonly cpuMsPerRequest: number;
+  /** CPU per record and per DynamoDB request, fitted on the measured invocations. */
+  readonly cpu: CpuModel;
   readonly measuredCpuMs: number;
 }
 
@@ -93,11 +97,25 @@ const BATCH_GET_KEYS = 100;
 const BATCH_WRITE_ITEMS = 25;
 const STREAM_ARN = 'arn:aws:kinesis:us-east-1:123456789012:stream/cost';
 
-interface Unmeasured {
-  readonly records: number;
+/** One measured invocation, for the factors applied to the unmeasured ones. */
+interface Sample extends CpuSample {
+  readonly final: boolean;
   readonly puts: number;
   readonly deadLetters: number;
+  readonly roundTrips: number;
 }
+
+/** Requests and round trips the item writes and dead letters of an invocation imply by themselves. */
+const implied = (puts: number, deadLetters: number, concurrency: number) => {
+  const gets = Math.ceil(puts / BATCH_GET_KEYS);
+  const writes = Math.ceil(deadLetters / BATCH_WRITE_ITEMS);
+  return { requests: gets + puts + writes, roundTrips: gets + Math.ceil(puts / concurrency) + writes };
+};
+
+const records = (event: KinesisStreamEvent): number => event.Records?.length ?? 0;
+
+const mean = (values: readonly number[]): number =>
+  values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 
 /** The tumbling-window event as Lambda sends it (`@types/aws-lambda` lacks the last two fields). */
 type TumblingWindowEvent = KinesisStreamTumblingWindowEvent & {
@@ -121,7 +139,8 @@ let tables = 0;
 export class ModeRunner {
   private stillMeasuring = true;
   private readonly states = new Map<number, Record<string, string>>();
-  private readonly unmeasured: Unmeasured[] = [];
+  private readonly unmeasured: InvocationModel[] = [];
+  private readonly samples: Sample[] = [];
   private invocations = 0;
   private measuredInvocations = 0;
   private records = 0;
@@ -133,7 +152,6 @@ export class ModeRunner {
   private deadLetterWriteUnits = 0;
   private deadLettersMeasured = 0;
   private readUnits = 0;
-  private requests = 0;
   private cpuMs = 0;
   private billed = 0;
   private terminatedEarly = 0;
@@ -227,8 +245,8 @@ export class ModeRunner {
     await this.drop();
   }
 
-  /** Totals of the run; `foldCpuMsPerRecord` splits measured CPU between folding and requests. */
-  public result(foldCpuMsPerRecord: number): ModeResult {
+  /** Totals of the run: the measured invocations plus the rest priced with the measured factors. */
+  public result(): ModeResult {
     const { billing, concurrency } = this.options;
     const indexUnits = this.tracker.units;
     const perPut = {
@@ -239,10 +257,18 @@ export class ModeRunner {
     const deadLetterUnits =
       this.deadLettersMeasured > 0 ? this.deadLetterWriteUnits / this.deadLettersMeasured : 1;
     const putsCorrection = this.modelPutsOnMeasured > 0 ? this.measuredPuts / this.modelPutsOnMeasured : 1;
-    const cpuMsPerRequest =
-      this.requests > 0
-        ? Math.max(0, this.cpuMs - this.measuredRecords * foldCpuMsPerRecord) / this.requests
-        : 0;
+    const cpu = fitCpuModel(this.samples);
+    // Requests and round trips beyond the item writes and dead letters (shard ceiling reads and writes),
+    // per invocation of each kind.
+    const extra = (final: boolean) => {
+      const of = this.samples.filter((x) => x.final === final);
+      const base = of.map((x) => implied(x.puts, x.deadLetters, concurrency));
+      return {
+        requests: Math.max(0, mean(of.map((x, i) => x.requests - (base[i]?.requests ?? 0)))),
+        roundTrips: Math.max(0, mean(of.map((x, i) => x.roundTrips - (base[i]?.roundTrips ?? 0)))),
+      };
+    };
+    const extras = { batch: extra(false), final: extra(true) };
     let puts = this.measuredPuts;
     let resultWriteUnits = this.resultWriteUnits;
     let indexWriteUnits = indexUnits;
@@ -256,10 +282,14 @@ export class ModeRunner {
       indexWriteUnits += p * perPut.indexWriteUnits;
       readUnits += p * perPut.readUnits;
       deadLetterWriteUnits += u.deadLetters * deadLetterUnits;
-      const gets = Math.ceil(p / BATCH_GET_KEYS);
-      const writes = Math.ceil(u.deadLetters / BATCH_WRITE_ITEMS);
-      const cpu = u.records * foldCpuMsPerRecord + (gets + p + writes) * cpuMsPerRequest;
-      billed += billedMs(cpu, gets + Math.ceil(p / concurrency) + writes, billing);
+      const more = u.final ? extras.final : extras.batch;
+      const base = implied(p, u.deadLetters, concurrency);
+      const requests = base.requests + more.requests;
+      billed += billedMs(
+        u.records * cpu.perRecordMs + requests * cpu.perRequestMs,
+        base.roundTrips + more.roundTrips,
+        billing,
+      );
     }
     return {
       mode: this.options.mode,
@@ -280,7 +310,7 @@ export class ModeRunner {
       lambdaGbSeconds: gbSeconds(billed, billing.memoryMb),
       windowsTerminatedEarly: this.terminatedEarly,
       perPut,
-      cpuMsPerRequest,
+      cpu,
       measuredCpuMs: this.cpuMs,
     };
   }
@@ -329,8 +359,16 @@ export class ModeRunner {
       counts.batchWriteItem +
       counts.other;
     this.cpuMs += cpuMs;
-    this.requests += requests;
     this.billed += billedMs(cpuMs, roundTrips, this.options.billing);
+    this.samples.push({
+      final: invocation.final || terminatedEarly,
+      records: records(base),
+      requests,
+      roundTrips,
+      cpuMs,
+      puts: counts.putItemWritten,
+      deadLetters: report.deadLettersWritten,
+    });
     this.measuredPuts += counts.putItemWritten;
     this.resultWriteUnits += counts.putWriteUnits;
     this.deadLetterWriteUnits += counts.batchWriteUnits;

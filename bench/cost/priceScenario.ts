@@ -97,7 +97,8 @@ export interface MeasurementSummary {
     readonly indexWriteUnits: number;
     readonly readUnits: number;
   };
-  readonly cpuMsPerRequest: number;
+  /** CPU per record and per DynamoDB request fitted on the measured invocations (ms, this machine). */
+  readonly cpu: { readonly perRecordMs: number; readonly perRequestMs: number };
   readonly windowsTerminatedEarly: number;
 }
 
@@ -118,7 +119,7 @@ const summary = (r: ModeResult): MeasurementSummary => ({
     indexWriteUnits: round(r.perPut.indexWriteUnits, 4),
     readUnits: round(r.perPut.readUnits, 4),
   },
-  cpuMsPerRequest: round(r.cpuMsPerRequest, 3),
+  cpu: { perRecordMs: round(r.cpu.perRecordMs, 3), perRequestMs: round(r.cpu.perRequestMs, 3) },
   windowsTerminatedEarly: r.windowsTerminatedEarly,
 });
 
@@ -136,7 +137,7 @@ export const priceScenario = (
   prices: PriceTable = PRICES,
 ): ScenarioCost => {
   const { scenario, events, simulatedSeconds, finalItems } = run;
-  const cpuMsPerRequest = run.perBatch.cpuMsPerRequest;
+  const cpuMsPerRequest = run.perBatch.cpu.perRequestMs;
   const perEvents = (dollars: number): number => (events > 0 ? (dollars / events) * 1e6 : 0);
   const perMonth = (dollars: number): number => (dollars / simulatedSeconds) * SECONDS_PER_MONTH;
   const option = (

@@ -186,7 +186,7 @@ export const runScenario = async (scenario: CostScenario, env: ScenarioEnvironme
         for (let k = 0; k < n; k++) items.add(chunk.itemIds[i * chunk.stride + k] as number);
       });
       perBatchModel.push({ records: count, contributions });
-      await run(perBatch, due, { records: count, puts: items.size, deadLetters }, records);
+      await run(perBatch, due, { records: count, puts: items.size, deadLetters, final: false }, records);
     }
   };
 
@@ -203,7 +203,7 @@ export const runScenario = async (scenario: CostScenario, env: ScenarioEnvironme
         const n = chunk.itemCounts[i] as number;
         for (let k = 0; k < n; k++) interval.add(chunk.itemIds[i * chunk.stride + k] as number);
       });
-      const model = { records: count, puts: final ? interval.size : 0, deadLetters };
+      const model = { records: count, puts: final ? interval.size : 0, deadLetters, final };
       if (final) interval.clear();
       if (coalesced === undefined) continue;
       try {
@@ -302,8 +302,8 @@ export const runScenario = async (scenario: CostScenario, env: ScenarioEnvironme
       nativeWriteUnits: fold.nativeWriteUnits,
       nativeIndexWriteUnits: fold.nativeIndexWriteUnits,
       invocations: { perBatch: perBatchModel, native: nativeModel, coalesced: coalescedInvocations },
-      perBatch: perBatch.result(foldCpuMsPerRecord),
-      coalesced: coalesced?.result(foldCpuMsPerRecord),
+      perBatch: perBatch.result(),
+      coalesced: coalesced?.result(),
       wallSeconds: (performance.now() - wallStarted) / 1000,
     };
   } finally {

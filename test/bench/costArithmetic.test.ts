@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fitCpuModel } from '../../bench/cost/cpuModel.ts';
 import { FLINK_SIZING, flinkSize } from '../../bench/cost/flinkSizing.ts';
 import { billedMs, cpuShare, DEFAULT_BILLING, gbSeconds } from '../../bench/cost/lambdaBilling.ts';
 import { PRICES, SECONDS_PER_MONTH } from '../../bench/cost/prices.ts';
@@ -81,5 +82,36 @@ describe('Cost arithmetic', () => {
       expect(price.read).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(price.usd).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('Function: fitCpuModel', () => {
+  it('recovers per-record and per-request CPU from invocations that mix them', () => {
+    // Prepare
+    const samples = [
+      { records: 1000, requests: 10, cpuMs: 1000 * 0.02 + 10 * 1.5 },
+      { records: 0, requests: 200, cpuMs: 200 * 1.5 },
+      { records: 500, requests: 40, cpuMs: 500 * 0.02 + 40 * 1.5 },
+    ];
+
+    // Act
+    const model = fitCpuModel(samples);
+
+    // Assess
+    expect(model.perRecordMs).toBeCloseTo(0.02, 6);
+    expect(model.perRequestMs).toBeCloseTo(1.5, 6);
+  });
+
+  it('never returns a negative factor', () => {
+    // Act
+    const model = fitCpuModel([
+      { records: 1000, requests: 100, cpuMs: 50 },
+      { records: 1000, requests: 300, cpuMs: 40 },
+    ]);
+
+    // Assess
+    expect(model.perRecordMs).toBeGreaterThanOrEqual(0);
+    expect(model.perRequestMs).toBeGreaterThanOrEqual(0);
+    expect(fitCpuModel([])).toEqual({ perRecordMs: 0, perRequestMs: 0 });
   });
 });

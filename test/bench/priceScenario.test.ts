@@ -26,7 +26,7 @@ const mode = (over: Partial<ModeResult>): ModeResult => ({
   lambdaGbSeconds: 1,
   windowsTerminatedEarly: 0,
   perPut: { resultWriteUnits: 1, indexWriteUnits: 2, readUnits: 1 },
-  cpuMsPerRequest: 0,
+  cpu: { perRecordMs: 0, perRequestMs: 0 },
   measuredCpuMs: 0,
   ...over,
 });
