@@ -100,6 +100,8 @@ export interface MeasurementSummary {
   /** CPU per record and per DynamoDB request fitted on the measured invocations (ms, this machine). */
   readonly cpu: { readonly perRecordMs: number; readonly perRequestMs: number };
   readonly windowsTerminatedEarly: number;
+  /** Item writes of flushes before a shard's first interval ended: one-offs, not scaled (see bench/README.md). */
+  readonly startupItemWrites: number;
 }
 
 const GIB_IN_KIB = 1024 * 1024;
@@ -121,6 +123,7 @@ const summary = (r: ModeResult): MeasurementSummary => ({
   },
   cpu: { perRecordMs: round(r.cpu.perRecordMs, 3), perRequestMs: round(r.cpu.perRequestMs, 3) },
   windowsTerminatedEarly: r.windowsTerminatedEarly,
+  startupItemWrites: r.startupPuts,
 });
 
 /**

@@ -3,9 +3,9 @@ import type { RecordClock } from '../data/clock.ts';
 /** Shares of records whose event time lags their arrival by minutes instead of milliseconds. */
 export const TRAFFIC_DELAYS = {
   /** Delayed by 1–5 minutes: still inside every example's allowed lateness (5 minutes), so folded late. */
-  lateAcceptedShare: 0.005,
+  lateAcceptedShare: 0.002,
   /** Delayed by 7–10 minutes: past a one-minute window's end plus 5 minutes, so dead-lettered as late. */
-  tooLateShare: 0.001,
+  tooLateShare: 0.0005,
   /** Everything else: exponential delay with this mean, capped at 30 s. */
   meanDelayMs: 400,
   maxDelayMs: 30_000,

@@ -25,6 +25,7 @@ const mode = (over: Partial<ModeResult>): ModeResult => ({
   lambdaBilledMs: 1_000,
   lambdaGbSeconds: 1,
   windowsTerminatedEarly: 0,
+  startupPuts: 0,
   perPut: { resultWriteUnits: 1, indexWriteUnits: 2, readUnits: 1 },
   cpu: { perRecordMs: 0, perRequestMs: 0 },
   measuredCpuMs: 0,
