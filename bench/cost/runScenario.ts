@@ -248,6 +248,7 @@ export const runScenario = async (scenario: CostScenario, env: ScenarioEnvironme
             minute * 7_919 +
             (scenario.partitioning === 'random' ? 500_000 : 0),
           startMs: minuteStartMs,
+          poolSeed: 1,
           times: trafficClock(MINUTE_MS),
           keepGroup: keep[s],
         });

@@ -22,8 +22,9 @@ const REFERERS = [
  */
 export const accessLogs = (options: GeneratorOptions): GeneratedRecord[] => {
   const random = seededRandom(options.seed ?? 1);
-  const ips = ipPool(random, 500);
-  const paths = pathPool(random, 200);
+  const pools = options.poolSeed === undefined ? random : seededRandom(options.poolSeed);
+  const ips = ipPool(pools, 500);
+  const paths = pathPool(pools, 200);
   const nextIp = keptSampler(random, ips, options.keepGroup);
   const nextPath = zipfSampler(random, paths.length, 1.1);
   const startMs = options.startMs ?? BATCH_EPOCH_MS;

@@ -16,7 +16,8 @@ const SITES = ['north-field', 'south-field', 'greenhouse-a', 'greenhouse-b', 'wa
 export const sensors = (options: GeneratorOptions): GeneratedRecord[] => {
   const random = seededRandom(options.seed ?? 1);
   const devices = Array.from({ length: 300 }, (_, i) => `sensor-${String(i).padStart(4, '0')}`);
-  const base = devices.map(() => 15 + random.next() * 10);
+  const pools = options.poolSeed === undefined ? random : seededRandom(options.poolSeed);
+  const base = devices.map(() => 15 + pools.next() * 10);
   const nextDevice = keptSampler(random, devices, options.keepGroup);
   const startMs = options.startMs ?? BATCH_EPOCH_MS;
   const times = options.times ?? recordTimes;

@@ -16,8 +16,9 @@ const VENUES = ['XNAS', 'XNYS', 'ARCX', 'BATS', 'IEXG'];
  */
 export const trades = (options: GeneratorOptions): GeneratedRecord[] => {
   const random = seededRandom(options.seed ?? 1);
-  const symbols = symbolPool(random, 50);
-  const prices = symbols.map(() => 10 + random.int(400));
+  const pools = options.poolSeed === undefined ? random : seededRandom(options.poolSeed);
+  const symbols = symbolPool(pools, 50);
+  const prices = symbols.map(() => 10 + pools.int(400));
   const nextSymbol = keptSampler(random, symbols, options.keepGroup);
   const startMs = options.startMs ?? BATCH_EPOCH_MS;
   const times = options.times ?? recordTimes;

@@ -23,6 +23,12 @@ export interface GeneratorOptions {
    */
   readonly startMs?: number;
   /**
+   * Seed of the key pools (IPs, paths, symbols and their prices, sensor baselines), so that batches made
+   * with different `seed`s share the same groups, as consecutive minutes of one stream do.
+   * @default - drawn from the batch's own PRNG (`seed`)
+   */
+  readonly poolSeed?: number;
+  /**
    * Arrival and event time of each record.
    * @default recordTimes - arrivals spread over 4 minutes, nothing late
    */

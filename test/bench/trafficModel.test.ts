@@ -4,6 +4,7 @@ import { TRAFFIC_DELAYS, trafficClock } from '../../bench/cost/trafficClock.ts';
 import { accessLogs } from '../../bench/data/accessLogs.ts';
 import { keptSampler } from '../../bench/data/keptSampler.ts';
 import { seededRandom } from '../../bench/data/prng.ts';
+import { trades } from '../../bench/data/trades.ts';
 import { zipfSampler } from '../../bench/data/zipf.ts';
 
 describe('Function: shardOfKey', () => {
@@ -95,5 +96,21 @@ describe('Function: keptSampler', () => {
 
     // Assess
     expect(records.every((r) => shardOfKey(r.key as string, 4) === 2)).toBe(true);
+  });
+});
+
+describe('Option: poolSeed', () => {
+  it('gives batches of different seeds the same groups, as consecutive minutes of one stream have', () => {
+    // Act
+    const keys = (seed: number, poolSeed?: number): Set<string> =>
+      new Set(
+        trades({ count: 5_000, seed, ...(poolSeed === undefined ? {} : { poolSeed }) }).map(
+          (r) => r.key as string,
+        ),
+      );
+
+    // Assess
+    expect(keys(1, 1)).toEqual(keys(2, 1));
+    expect(keys(1)).not.toEqual(keys(2));
   });
 });
