@@ -8,6 +8,8 @@ const KINESIS_LABEL = 'Kinesis stream (same for every option)';
 /** One point of the chart. */
 interface ChartPoint {
   readonly pipeline: string;
+  /** Position of the example in the run's list (panel order). */
+  readonly order: number;
   readonly shards: string;
   readonly rate: number;
   readonly option: string;
@@ -27,6 +29,7 @@ export const chartPoints = (cost: CostFigure): ChartPoint[] => {
     if (s.scenario.partitioning !== 'keyed') continue;
     const base = {
       pipeline: s.scenario.pipeline,
+      order: cost.settings.pipelines.indexOf(s.scenario.pipeline),
       shards: `${s.scenario.shards} shard${s.scenario.shards === 1 ? '' : 's'}`,
       rate: s.scenario.ratePerShard,
     };
@@ -52,6 +55,13 @@ export const costChartSvg = async (cost: CostFigure): Promise<string> => {
   const labels = [...COST_OPTIONS.map((o) => OPTION_LABELS[o]), KINESIS_LABEL].filter((label) =>
     points.some((p) => p.option === label),
   );
+  const decades = (values: readonly number[]): number[] => {
+    const lo = Math.floor(Math.log10(Math.min(...values)));
+    const hi = Math.ceil(Math.log10(Math.max(...values)));
+    return Array.from({ length: hi - lo + 1 }, (_, i) => 10 ** (lo + i));
+  };
+  const rates = [...new Set(points.map((p) => p.rate))].sort((a, b) => a - b);
+  const usdTicks = decades(points.map((p) => p.usd));
   const spec: Spec = {
     $schema: 'https://vega.github.io/schema/vega/v6.json',
     padding: 10,
@@ -65,20 +75,49 @@ export const costChartSvg = async (cost: CostFigure): Promise<string> => {
     layout: { columns: cost.settings.pipelines.length, padding: { row: 30, column: 20 }, bounds: 'full' },
     scales: [
       { name: 'x', type: 'log', domain: { data: 'points', field: 'rate' }, range: [0, 190], nice: false },
-      { name: 'y', type: 'log', domain: { data: 'points', field: 'usd' }, range: [170, 0], nice: true },
+      {
+        name: 'y',
+        type: 'log',
+        domain: [usdTicks[0] as number, usdTicks[usdTicks.length - 1] as number],
+        range: [170, 0],
+      },
       { name: 'color', type: 'ordinal', domain: labels, range: 'category' },
     ],
-    legends: [{ stroke: 'color', title: 'option', orient: 'bottom', direction: 'vertical', columns: 2 }],
+    legends: [
+      {
+        stroke: 'color',
+        title: 'option',
+        orient: 'bottom',
+        direction: 'vertical',
+        columns: 2,
+        labelLimit: 400,
+        columnPadding: 24,
+      },
+    ],
     marks: [
       {
         type: 'group',
-        from: { facet: { name: 'cell', data: 'points', groupby: ['shards', 'pipeline'] } },
-        sort: { field: ['datum.shards', 'datum.pipeline'] },
+        from: { facet: { name: 'cell', data: 'points', groupby: ['shards', 'order', 'pipeline'] } },
+        sort: { field: ['datum.shards', 'datum.order'] },
         title: { text: { signal: "parent.pipeline + ', ' + parent.shards" }, fontSize: 12 },
         encode: { update: { width: { value: 190 }, height: { value: 170 } } },
         axes: [
-          { orient: 'bottom', scale: 'x', title: 'records/s per shard', grid: true, format: '~s' },
-          { orient: 'left', scale: 'y', title: '$ per million events', grid: true, format: '$~g' },
+          {
+            orient: 'bottom',
+            scale: 'x',
+            title: 'records/s per shard',
+            grid: true,
+            values: rates,
+            format: ',',
+          },
+          {
+            orient: 'left',
+            scale: 'y',
+            title: '$ per million events',
+            grid: true,
+            values: usdTicks,
+            format: '$~g',
+          },
         ],
         marks: [
           {
