@@ -16,6 +16,7 @@ type Item = Readonly<Record<string, AttributeValue>>;
  */
 export class IndexWriteTracker {
   private readonly last = new Map<string, Item>();
+  private written: string[] = [];
   /** Index write units so far. */
   public units = 0;
 
@@ -26,7 +27,15 @@ export class IndexWriteTracker {
     const key = `${item[A.pk]?.S}\u0000${item[A.sk]?.S}`;
     const units = indexUpdateUnits(this.definition, this.last.get(key), item);
     this.last.set(key, item);
+    this.written.push(key);
     this.units += units;
     return units;
+  }
+
+  /** Keys of the items written since the last call (in write order). */
+  public takeWritten(): string[] {
+    const written = this.written;
+    this.written = [];
+    return written;
   }
 }

@@ -62,9 +62,10 @@ export interface ModeResult {
   /** Windows Lambda would have ended early because the returned state exceeded 1 MB (coalesced mode). */
   readonly windowsTerminatedEarly: number;
   /**
-   * Item writes of each shard's flush before its first interval ended (coalesced mode): a one-off when a
-   * shard starts, counted where measured but left out of the measured ÷ predicted ratio that scales the
-   * unmeasured intervals.
+   * Coalesced mode: item writes in each shard's first interval beyond one per distinct item (the handler
+   * flushes once before the interval ends while the shard has no ceiling item yet, then writes those items
+   * again): a one-off at a shard's start, counted where measured but left out of the measured ÷ predicted
+   * ratio that scales the unmeasured intervals.
    */
   readonly startupPuts: number;
   /** Factors measured on the measured part and used for the rest. */
@@ -162,6 +163,8 @@ export class ModeRunner {
   private billed = 0;
   private terminatedEarly = 0;
   private startupPuts = 0;
+  /** Per shard, until its first final invocation: item writes and the distinct items they wrote. */
+  private readonly firstInterval = new Map<number, { writes: number; items: Set<string> }>();
   /** Shards that have had their first final invocation. */
   private readonly settled = new Set<number>();
   private now = 0;
@@ -265,8 +268,10 @@ export class ModeRunner {
     };
     const deadLetterUnits =
       this.deadLettersMeasured > 0 ? this.deadLetterWriteUnits / this.deadLettersMeasured : 1;
+    let startupPuts = this.startupPuts;
+    for (const first of this.firstInterval.values()) startupPuts += first.writes - first.items.size;
     const putsCorrection =
-      this.modelPutsOnMeasured > 0 ? (this.measuredPuts - this.startupPuts) / this.modelPutsOnMeasured : 1;
+      this.modelPutsOnMeasured > 0 ? (this.measuredPuts - startupPuts) / this.modelPutsOnMeasured : 1;
     const cpu = fitCpuModel(this.samples);
     // Requests and round trips beyond the item writes and dead letters (shard ceiling reads and writes),
     // per invocation of each kind.
@@ -319,7 +324,7 @@ export class ModeRunner {
       lambdaBilledMs: billed,
       lambdaGbSeconds: gbSeconds(billed, billing.memoryMb),
       windowsTerminatedEarly: this.terminatedEarly,
-      startupPuts: this.startupPuts,
+      startupPuts,
       perPut,
       cpu,
       measuredCpuMs: this.cpuMs,
@@ -382,9 +387,17 @@ export class ModeRunner {
     });
     this.measuredPuts += counts.putItemWritten;
     const final = invocation.final || terminatedEarly;
+    const written = this.tracker.takeWritten().filter((key) => key.includes('#'));
     if (coalesced && !this.settled.has(shard)) {
-      if (final) this.settled.add(shard);
-      else if (report.flushed) this.startupPuts += counts.putItemWritten;
+      const first = this.firstInterval.get(shard) ?? { writes: 0, items: new Set<string>() };
+      first.writes += written.length;
+      for (const key of written) first.items.add(key);
+      this.firstInterval.set(shard, first);
+      if (final) {
+        this.settled.add(shard);
+        this.startupPuts += first.writes - first.items.size;
+        this.firstInterval.delete(shard);
+      }
     }
     this.resultWriteUnits += counts.putWriteUnits;
     this.deadLetterWriteUnits += counts.batchWriteUnits;
