@@ -106,7 +106,7 @@ export const costTables = (
       ),
       notes: [
         'measured = invocations run through BatchProcessor against dynalite; the rest is priced from the fold’s exact item-write count per invocation × the measured factors.',
-        'measured=model: item writes the handler made ÷ what the fold predicted for those invocations, without (c)’s one-off flush of each shard before its first interval ended; (c) > 1: flushes before the state passes its limit, records written directly.',
+        'measured=model: item writes the handler made ÷ what the fold predicted for those invocations, without the repeated writes of (c)’s one-off flush in each shard’s first interval; (c) > 1 would be flushes before the state passes its limit.',
       ],
     },
   ];
