@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { quietNodeVersionWarning } from '../shared/runtime/quietNodeVersionWarning.ts';
 import { costChartSvg } from './cost/costChart.ts';
 import { type CostFigure, measureCost } from './cost/costFigure.ts';
 import { handlerAgreement } from './cost/handlerAgreement.ts';
@@ -20,7 +21,7 @@ import { resultsBase, writeResults } from './report/writeResults.ts';
 import { parseRunOptions } from './runOptions.ts';
 
 // The SDK warns that releases after January 2027 need Node 22; the bench measures, it does not upgrade.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+quietNodeVersionWarning();
 
 const { dynamoDbClient } = await import('../local/services/clients.ts');
 

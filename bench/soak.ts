@@ -40,8 +40,9 @@ import { Producer } from '../shared/producer/Producer.ts';
  * Every example pipeline runs on kinesis-local (persisted, so it can be restarted) and dynalite (in a
  * child process) behind a DynamoDbFaultProxy, under sustained generated traffic (2 % malformed and
  * 0.5 % late records on purpose) for N minutes, with random faults all along: throttling, 5xx before
- * and after the write lands, dropped connections, throttling storms, hung requests that time the function
- * out (its worker is killed mid-batch), shard splits and merges, and one restart of the local Kinesis.
+ * and after the write lands, dropped connections, throttling storms, hung requests (the handler times
+ * them out and retries them; one that the invocation's deadline cuts short fails the batch from there),
+ * shard splits and merges, and one restart of the local Kinesis.
  * Then production stops, the pipeline drains, and the stored results are compared with a reference fold
  * of everything the streams hold. Prints records in, folded, rejected, late, lost and double-counted
  * (both must be 0), throughput and the faults injected; writes the figures to
@@ -262,7 +263,7 @@ const BACKGROUND_FAULTS: readonly DynamoDbFaultRule[] = [
   { fault: 'reset', probability: 0.005, name: 'reset' },
 ];
 
-/** Operations only the handler issues (the finalizer queries and updates), so a hang kills a function. */
+/** Operations only the handler issues (the finalizer queries and updates), so a hang hits a batch. */
 const HANDLER_OPERATIONS = ['PutItem', 'BatchWriteItem', 'BatchGetItem'] as const;
 
 // --- the soak ------------------------------------------------------------------------------------

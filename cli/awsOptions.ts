@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { localClientConfig } from '../local/services/clients.ts';
+import { timedRequestHandler } from '../shared/aws/timeouts.ts';
 
 /** The AWS connection options every networked command accepts. */
 export interface AwsCliOptions {
@@ -23,21 +24,27 @@ export const withAwsOptions = (command: Command): Command =>
 
 /**
  * SDK client configuration for the options: AWS with the default credential chain, or a local endpoint
- * over plain HTTP/1.1 with dummy credentials (unless a profile is given).
+ * with dummy credentials (unless a profile is given); in both cases HTTP/1.1 with the timeouts of
+ * `AWS_TIMEOUTS`, and one attempt per call, since every command retries on its own (the query reader
+ * with `withRetry`, `produce` per record). Commands open their clients with `openDynamoDb` /
+ * `openKinesis` (cli/awsClients.ts), which also explain errors and check region and credentials.
  *
  * @example
  * const client = new DynamoDBClient(awsClientConfig(options));
  */
 export const awsClientConfig = (options: AwsCliOptions): Record<string, unknown> => {
+  const transport = { requestHandler: timedRequestHandler(), maxAttempts: 1 };
   if (options.endpoint !== undefined) {
     const local = localClientConfig(options.endpoint);
     return {
       ...local,
+      ...transport,
       ...(options.region !== undefined ? { region: options.region } : {}),
       ...(options.profile !== undefined ? { profile: options.profile, credentials: undefined } : {}),
     };
   }
   return {
+    ...transport,
     ...(options.region !== undefined ? { region: options.region } : {}),
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
   };

@@ -7,6 +7,7 @@ import { registerProduce } from './commands/produce.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerTop } from './commands/top.ts';
 import { EXIT, UsageError } from './errors.ts';
+import { addExitStatusHelp } from './exitStatus.ts';
 
 /**
  * Builds the `streamfold` command-line program.
@@ -25,12 +26,14 @@ export const buildProgram = (): Command => {
   registerProduce(program);
   registerQuery(program);
   registerTop(program);
+  addExitStatusHelp(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 };
 
 /**
- * Runs the CLI and returns its exit code: 0 ok, 1 runtime failure, 2 usage error.
+ * Runs the CLI and returns its exit code: 0 ok, 1 runtime failure, 2 usage error (130, interrupted, is
+ * left to the commands that handle Ctrl-C, and to the signal otherwise).
  * User mistakes print one clear line, never a stack trace (set `STREAMFOLD_DEBUG=1` to see it).
  *
  * @example

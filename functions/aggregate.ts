@@ -7,6 +7,7 @@ import type {
   KinesisStreamStateResponse,
   KinesisStreamTumblingWindowEvent,
 } from 'aws-lambda';
+import { timedRequestHandler } from '../shared/aws/timeouts.ts';
 import { BatchProcessor, type RemainingTime } from '../shared/handler/BatchProcessor.ts';
 import { readConfig } from './commons/config.ts';
 import { powertoolsTelemetry } from './commons/powertoolsTelemetry.ts';
@@ -25,6 +26,9 @@ const getProcessor = (): BatchProcessor => {
       definition: config.definition,
       client: new DynamoDBClient({
         maxAttempts: 1, // BatchProcessor retries with backoff within the invocation's deadline
+        // A hung connection fails its attempt after AWS_TIMEOUTS (each attempt is also cut at the
+        // deadline by withRetry) and is retried, instead of holding the invocation until Lambda kills it.
+        requestHandler: timedRequestHandler(),
         ...(config.dynamoDbEndpoint !== undefined ? { endpoint: config.dynamoDbEndpoint } : {}),
       }),
       resultsTable: config.resultsTable,

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
+import { timedRequestHandler } from '../shared/aws/timeouts.ts';
 import { finalizeWindows } from '../shared/storage/finalizeWindows.ts';
 import { readConfig } from './commons/config.ts';
 
@@ -15,9 +16,10 @@ export const handler = async (
   context: Pick<Context, 'getRemainingTimeInMillis'>,
 ): Promise<{ finalized: number }> => {
   const config = readConfig(process.env);
-  client ??= new DynamoDBClient(
-    config.dynamoDbEndpoint !== undefined ? { endpoint: config.dynamoDbEndpoint } : {},
-  );
+  client ??= new DynamoDBClient({
+    requestHandler: timedRequestHandler(),
+    ...(config.dynamoDbEndpoint !== undefined ? { endpoint: config.dynamoDbEndpoint } : {}),
+  });
   const nowMs = Date.now();
   const finalized = await finalizeWindows({
     client,

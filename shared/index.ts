@@ -4,6 +4,7 @@
  * @example
  * import { definePipeline, json, tumbling, count, sum } from 'streamfold';
  */
+export * from './aws/index.ts';
 export * from './codec/index.ts';
 export * from './decode/index.ts';
 export * from './definition/index.ts';

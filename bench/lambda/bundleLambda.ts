@@ -1,17 +1,21 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { bundleComposition } from './sourceMapComposition.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Inside node_modules so that an external `@aws-sdk/*` resolves as the Lambda runtime would provide it. */
 export const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'streamfold-bench');
 
-/** A built Lambda bundle and its sizes. */
+/** A Lambda bundle, its sizes and the environment it runs with. */
 export interface LambdaBundle {
-  /** `sdk-bundled` (as deployed) or `sdk-external` (`@aws-sdk/*` left to the runtime). */
-  readonly variant: 'sdk-bundled' | 'sdk-external';
+  /**
+   * `deployed`: the aggregate function's asset as `cdk synth` builds it (the AWS SDK bundled, as the construct
+   * says); `sdk-external`: the same entry with `@aws-sdk/*` left to the Lambda runtime, for comparison.
+   */
+  readonly variant: 'deployed' | 'sdk-external';
   readonly file: string;
   /** Minified JavaScript, bytes. */
   readonly bytes: number;
@@ -19,30 +23,51 @@ export interface LambdaBundle {
   readonly gzipBytes: number;
   /** The separate source map (not counted in `bytes`). */
   readonly sourceMapBytes: number;
-  /** Largest contributors to the output, by npm package (or `streamfold` for our code), bytes. */
+  /** Largest contributors to the output, by npm package (or `streamfold` for our code), bytes, from the source map. */
   readonly largestPackages: readonly { readonly name: string; readonly bytes: number }[];
+  /** The function's environment variables (the deployed function's, from the template). */
+  readonly environment: Readonly<Record<string, string>>;
 }
 
-/** `node_modules/@scope/name/...` → `@scope/name`; our own files → `streamfold`. */
-const packageOf = (path: string): string => {
-  const at = path.lastIndexOf('node_modules/');
-  if (at === -1) return 'streamfold';
-  const parts = path.slice(at + 'node_modules/'.length).split('/');
-  return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] ?? path);
+/**
+ * Sizes and composition of a bundle and its `.map` beside it.
+ *
+ * @example
+ * describeBundle('deployed', '/…/cdk.out/asset.…/index.js', { NODE_OPTIONS: '--enable-source-maps' });
+ */
+export const describeBundle = (
+  variant: LambdaBundle['variant'],
+  file: string,
+  environment: Readonly<Record<string, string>>,
+): LambdaBundle => {
+  const code = readFileSync(file);
+  const map = readFileSync(`${file}.map`, 'utf8');
+  return {
+    variant,
+    file,
+    bytes: code.length,
+    gzipBytes: gzipSync(code, { level: 9 }).length,
+    sourceMapBytes: statSync(`${file}.map`).size,
+    largestPackages: bundleComposition(code.toString('utf8'), JSON.parse(map), dirname(file)).slice(0, 6),
+    environment,
+  };
 };
 
 /**
- * Bundles `functions/aggregate.ts` as the CDK construct does (`NodejsFunction` with esbuild): platform node,
- * CommonJS, target node24, minified, external source map without sources; `@aws-sdk/*` bundled
- * (`sdk-bundled`, as deployed) or left external (`sdk-external`, provided by the Lambda runtime).
+ * The comparison bundle: `functions/aggregate.ts` built with the esbuild arguments `NodejsFunction` passes for
+ * the construct's settings (platform node, CommonJS, target node24, minified, linked source map without
+ * sources), except that `@aws-sdk/*` is left to the Lambda runtime.
  *
  * @example
- * const bundle = await bundleLambda('sdk-bundled'); // { bytes: 1_234_567, ... }
+ * const external = await bundleSdkExternal(deployed.environment);
  */
-export const bundleLambda = async (variant: LambdaBundle['variant']): Promise<LambdaBundle> => {
-  mkdirSync(BUILD_DIR, { recursive: true });
-  const file = join(BUILD_DIR, `aggregate-${variant}.cjs`);
-  const result = await build({
+export const bundleSdkExternal = async (
+  environment: Readonly<Record<string, string>>,
+): Promise<LambdaBundle> => {
+  const dir = join(BUILD_DIR, 'sdk-external');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'index.js');
+  await build({
     entryPoints: [join(ROOT, 'functions', 'aggregate.ts')],
     outfile: file,
     bundle: true,
@@ -50,28 +75,10 @@ export const bundleLambda = async (variant: LambdaBundle['variant']): Promise<La
     format: 'cjs',
     target: 'node24',
     minify: true,
-    sourcemap: 'external',
+    sourcemap: true,
     sourcesContent: false,
-    external: variant === 'sdk-external' ? ['@aws-sdk/*'] : [],
+    external: ['@aws-sdk/*'],
     logLevel: 'silent',
-    metafile: true,
   });
-  const byPackage = new Map<string, number>();
-  for (const output of Object.values(result.metafile.outputs)) {
-    for (const [path, input] of Object.entries(output.inputs)) {
-      const name = packageOf(path);
-      byPackage.set(name, (byPackage.get(name) ?? 0) + input.bytesInOutput);
-    }
-  }
-  return {
-    variant,
-    file,
-    bytes: statSync(file).size,
-    gzipBytes: gzipSync(readFileSync(file), { level: 9 }).length,
-    sourceMapBytes: statSync(`${file}.map`).size,
-    largestPackages: [...byPackage]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 6)
-      .map(([name, bytes]) => ({ name, bytes })),
-  };
+  return describeBundle('sdk-external', file, environment);
 };

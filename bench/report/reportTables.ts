@@ -197,7 +197,7 @@ export const reportTables = (r: BenchResults): TextTable[] => {
   }
   if (r.lambda !== undefined) {
     tables.push({
-      title: `5. Lambda package (functions/aggregate.ts, esbuild cjs, minify, target node24) and cold init (median of ${s.coldInitRuns} fresh processes)`,
+      title: `5. Lambda package: functions/aggregate.ts as cdk synth bundles it (deployed: AWS SDK bundled) and, for comparison, with @aws-sdk/* external; cold init (median of ${s.coldInitRuns} fresh processes)`,
       headers: [
         'variant',
         'bundle KB',
@@ -224,7 +224,7 @@ export const reportTables = (r: BenchResults): TextTable[] => {
           .join(', '),
       ]),
       notes: [
-        'init = require of the bundle + first invocation with an empty event (builds the DynamoDB client and processor; no network).',
+        'init = require of the bundle + first invocation with an empty event (builds the DynamoDB client and processor; no network), with the deployed environment (NODE_OPTIONS=--enable-source-maps).',
       ],
     });
   }

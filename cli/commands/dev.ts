@@ -7,10 +7,12 @@ import type { PipelineDefinition } from '../../shared/definition/types.ts';
 import { latestWindow } from '../../shared/query/latestWindow.ts';
 import { queryWindows } from '../../shared/query/queryWindows.ts';
 import { topGroups } from '../../shared/query/topGroups.ts';
+import type { QueryResult } from '../../shared/query/types.ts';
 import { parseDuration } from '../../shared/time/duration.ts';
 import { TimeFormatError } from '../../shared/time/errors.ts';
-import { UsageError } from '../errors.ts';
+import { EXIT, UsageError } from '../errors.ts';
 import { type DashboardSnapshot, type ResultPanel, renderDashboard } from '../render/devDashboard.ts';
+import { devHints } from '../render/devHints.ts';
 
 /** Options of `streamfold dev`. */
 export interface DevOptions {
@@ -27,7 +29,15 @@ export interface DevOptions {
   readonly duration?: string;
   readonly refresh?: string;
   readonly dashboard?: boolean;
+  readonly flushEvery?: string;
 }
+
+/**
+ * `streamfold dev` writes each pipeline's buffered results this often unless `--flush-every` says
+ * otherwise: a newcomer sees results within seconds, where the deployed default (60 s) would keep the
+ * dashboard empty for a minute. Still buffered mode, so the local run exercises what is deployed.
+ */
+export const DEV_FLUSH_EVERY = '5s';
 
 const integer = (value: string | undefined, name: string, min: number, fallback: number): number => {
   if (value === undefined) return fallback;
@@ -64,16 +74,36 @@ const selectPipelines = (names: string | undefined): readonly PipelineDefinition
   });
 };
 
-/** The result panels of the demo: top client IPs, OHLC candles, sensor stats, category averages. */
-const demoPanels = async (client: DynamoDBClient, runtime: LocalRuntime): Promise<ResultPanel[]> => {
+/** How a panel says its window is partial (not ended, still receiving records); panels prefer complete ones. */
+const partialNote = (partial: boolean): string =>
+  partial ? ' — PARTIAL: the window has not ended, still receiving records' : '';
+
+/** The newest `updatedAt` among some results (ISO), or undefined. */
+const newestUpdate = (results: readonly QueryResult[]): string | undefined =>
+  results.reduce<string | undefined>(
+    (max, r) => (r.updatedAt !== '' && (max === undefined || r.updatedAt > max) ? r.updatedAt : max),
+    undefined,
+  );
+
+/**
+ * The result panels of the demo (top client IPs, OHLC candles, sensor stats, category averages), and per
+ * pipeline when its newest shown result was last written.
+ */
+const demoPanels = async (
+  client: DynamoDBClient,
+  runtime: LocalRuntime,
+  updated: Map<string, string>,
+): Promise<ResultPanel[]> => {
   const panels: ResultPanel[] = [];
   for (const pipeline of runtime.pipelines) {
     const { definition, names } = pipeline;
     const target = { client, tableName: names.resultsTable, definition };
     if (definition.name === 'requests-by-ip') {
       const top = await topGroups({ ...target, metric: 'requests', limit: 8, searchWindows: 5 });
+      const newest = newestUpdate(top.results);
+      if (newest !== undefined) updated.set(definition.name, newest);
       panels.push({
-        title: `Top client IPs by requests, minute ${top.window.start.slice(11, 16)} UTC (requests-by-ip)`,
+        title: `Top client IPs by requests, minute ${top.window.start.slice(11, 16)} UTC (requests-by-ip)${partialNote(top.partial)}`,
         kind: 'bars',
         metric: 'requests',
         metricNames: definition.metricNames,
@@ -94,9 +124,11 @@ const demoPanels = async (client: DynamoDBClient, runtime: LocalRuntime): Promis
       continue;
     }
     const { results } = await queryWindows({ ...target, fromMs: window.startMs, toMs: window.startMs });
+    const newest = newestUpdate(results);
+    if (newest !== undefined) updated.set(definition.name, newest);
     const metricNames = definition.metricNames.filter((m) => !['topPaths', 'paths'].includes(m));
     panels.push({
-      title: `${definition.name}, latest window (${definition.description})`,
+      title: `${definition.name}, latest window (${definition.description})${partialNote(window.partial)}`,
       kind: 'table',
       metricNames,
       groupBy: definition.groupBy,
@@ -124,6 +156,12 @@ export const runDev = async (options: DevOptions): Promise<void> => {
   const count = options.count === undefined ? undefined : integer(options.count, '--count', 1, 0);
   const durationMs = duration(options.duration, '--duration');
   const refreshMs = duration(options.refresh, '--refresh') ?? 2000;
+  const flushEveryMs = duration(options.flushEvery ?? DEV_FLUSH_EVERY, '--flush-every') as number;
+  if (flushEveryMs % 1000 !== 0 || flushEveryMs > 900_000) {
+    throw new UsageError(
+      `--flush-every must be a whole number of seconds between 0s and 900s (given "${options.flushEvery}")`,
+    );
+  }
   const tty = process.stdout.isTTY === true && options.dashboard !== false;
   const log = (message: string): void => {
     process.stderr.write(`streamfold dev: ${message}\n`);
@@ -137,6 +175,7 @@ export const runDev = async (options: DevOptions): Promise<void> => {
     kinesisPort: integer(options.kinesisPort, '--kinesis-port', 0, 0),
     dynamodbPort: integer(options.dynamodbPort, '--dynamodb-port', 0, 0),
     shardCount: integer(options.shards, '--shards', 1, 2),
+    flushEveryMs,
     onProgress: log,
   });
   let demo: DemoTraffic | undefined;
@@ -156,7 +195,7 @@ export const runDev = async (options: DevOptions): Promise<void> => {
   const onSignal = (): void => {
     if (stopping !== undefined) {
       log('second interrupt: exiting now');
-      process.exit(130);
+      process.exit(EXIT.interrupted);
     }
     interrupted();
   };
@@ -164,8 +203,23 @@ export const runDev = async (options: DevOptions): Promise<void> => {
   process.on('SIGTERM', onSignal);
 
   log(`ready. Kinesis ${runtime.endpoints.kinesis}  DynamoDB ${runtime.endpoints.dynamodb}`);
+  log(
+    flushEveryMs === 0
+      ? 'writes: every batch (--flush-every 0)'
+      : `writes: buffered, each (group, window) written every ${flushEveryMs / 1000} s per shard (--flush-every; deployed: each pipeline's flushEvery, 60 s by default)`,
+  );
   for (const p of runtime.pipelines)
     log(`  ${p.definition.name}: stream ${p.names.stream} → table ${p.names.resultsTable}`);
+  const hints = devHints({
+    endpoints: runtime.endpoints,
+    pipelines: runtime.pipelines.map((p) => ({
+      definition: p.definition,
+      stream: p.names.stream,
+      resultsTable: p.names.resultsTable,
+    })),
+  });
+  // The dashboard shows them on every frame; plain output says them once.
+  if (!tty) for (const hint of hints) log(hint);
   if (options.demo === true) {
     demo = new DemoTraffic({
       kinesis: runtime.kinesis,
@@ -177,21 +231,32 @@ export const runDev = async (options: DevOptions): Promise<void> => {
     log(`demo traffic: ${rate} records/s per pipeline${count !== undefined ? `, ${count} each` : ''}`);
   }
 
-  const snapshot = async (): Promise<DashboardSnapshot> => ({
-    endpoints: runtime.endpoints,
-    demo: options.demo === true,
-    width: process.stdout.columns ?? 100,
-    pipelines: runtime.pipelines.map((p) => ({
-      name: p.definition.name,
-      stream: p.names.stream,
-      resultsTable: p.names.resultsTable,
-      produced: demo?.counts.get(p.definition.name),
-      totals: runtime.counters.of(p.definition.name),
-      shards: p.mapping.stats(),
-    })),
-    panels: options.demo === true ? await demoPanels(runtime.dynamodb, runtime).catch(() => []) : [],
-    recentLogs: runtime.counters.recentLines(),
-  });
+  const updated = new Map<string, string>();
+  const snapshot = async (): Promise<DashboardSnapshot> => {
+    const panels =
+      options.demo === true ? await demoPanels(runtime.dynamodb, runtime, updated).catch(() => []) : [];
+    const nowMs = Date.now();
+    return {
+      endpoints: runtime.endpoints,
+      demo: options.demo === true,
+      width: process.stdout.columns ?? 100,
+      pipelines: runtime.pipelines.map((p) => {
+        const last = updated.get(p.definition.name);
+        return {
+          name: p.definition.name,
+          stream: p.names.stream,
+          resultsTable: p.names.resultsTable,
+          produced: demo?.counts.get(p.definition.name),
+          totals: runtime.counters.of(p.definition.name),
+          shards: p.mapping.stats(),
+          resultsAgeMs: last === undefined ? undefined : Math.max(0, nowMs - Date.parse(last)),
+        };
+      }),
+      panels,
+      recentLogs: runtime.counters.recentLines(),
+      hints,
+    };
+  };
   const draw = async (): Promise<void> => {
     const text = renderDashboard(await snapshot());
     if (tty) process.stdout.write(`\u001b[H\u001b[2J${text}`);
@@ -261,6 +326,10 @@ export const registerDev = (program: Command): void => {
     .option('--duration <duration>', "stop after this long, e.g. '5m'")
     .option('--refresh <duration>', "dashboard refresh interval (default: '2s')")
     .option('--no-dashboard', 'plain progress lines instead of the live dashboard')
+    .option(
+      '--flush-every <duration>',
+      `write buffered results this often per shard, whole seconds up to 900s; 0 = every batch (default: '${DEV_FLUSH_EVERY}', shorter than the 60 s deployed by default so results show within seconds)`,
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  npm start                                  # = streamfold dev --demo\n  streamfold dev                             # local stack for your own producers; prints the endpoints\n  streamfold dev --demo --count 2000 --no-dashboard',

@@ -1,5 +1,4 @@
 import { stat } from 'node:fs/promises';
-import { KinesisClient, type KinesisClientConfig } from '@aws-sdk/client-kinesis';
 import { type Command, InvalidArgumentError } from 'commander';
 import { STREAM_NAME_PATTERN } from '../../shared/definition/constants.ts';
 import { pipelineResourceNames } from '../../shared/deploy/names.ts';
@@ -17,8 +16,10 @@ import { fileLines } from '../../shared/producer/sources/fileLines.ts';
 import { type LineListener, listen } from '../../shared/producer/sources/listen.ts';
 import { untilAborted } from '../../shared/producer/sources/untilAborted.ts';
 import type { FailureSummary, ProducerRecord, ProducerStats } from '../../shared/producer/types.ts';
-import { type AwsCliOptions, awsClientConfig, withAwsOptions } from '../awsOptions.ts';
-import { UsageError } from '../errors.ts';
+import { openKinesis } from '../awsClients.ts';
+import { type AwsCliOptions, withAwsOptions } from '../awsOptions.ts';
+import { type EndpointError, EXIT, UsageError } from '../errors.ts';
+import { type RetimeSummary, renderRetimeSummary, retimeInput, retimePipeline } from '../retimeInput.ts';
 
 /** Options of `streamfold produce`, as commander parses them. */
 export interface ProduceCommandOptions extends AwsCliOptions {
@@ -51,6 +52,16 @@ export interface ProduceCommandOptions extends AwsCliOptions {
   readonly kpl?: boolean;
   /** @default false */
   readonly json?: boolean;
+  /**
+   * With `input`: shift event times so that the latest record is now, keeping the gaps.
+   * @default false
+   */
+  readonly retime?: boolean;
+  /**
+   * With `retime`: the pipeline (example name or module path) whose decoder and event-time field to use.
+   * @default - the pipeline of pipelines.ts that reads the stream
+   */
+  readonly pipeline?: string;
 }
 
 /** What `streamfold produce` did; `--json` prints it. */
@@ -86,6 +97,8 @@ export interface ProduceSummary {
     /** Of those, records made malformed on purpose: the pipeline rejects exactly these. */
     readonly malformed: number;
   };
+  /** With `--retime`: the shift applied, and the records sent unchanged with why. */
+  readonly retimed?: RetimeSummary;
 }
 
 /** Where `runProduce` writes, and what stops it. */
@@ -179,6 +192,8 @@ interface SourceItem {
 interface SourcePlan {
   /** For the summary; a listener's label has the port it got. */
   readonly label: () => string;
+  /** With `--retime`, once the source is read: what was retimed. */
+  readonly retimed?: () => RetimeSummary | undefined;
   readonly open: (
     onOversized: (bytes: number) => void,
   ) => Promise<AsyncIterable<SourceItem> | Iterable<SourceItem>>;
@@ -199,6 +214,14 @@ const plan = async (
   }
   if (options.generate === undefined && (options.seed !== undefined || options.malformed !== undefined)) {
     throw new UsageError('--seed and --malformed apply only with --generate');
+  }
+  if (options.retime === true && options.input === undefined) {
+    throw new UsageError(
+      '--retime applies only with --input (generated and listened records are already current)',
+    );
+  }
+  if (options.pipeline !== undefined && options.retime !== true) {
+    throw new UsageError('--pipeline applies only with --retime');
   }
   let stream = streamArg;
   if (options.generate !== undefined) {
@@ -229,12 +252,38 @@ const plan = async (
       if (info === undefined) throw new UsageError(`Input file not found: ${path}`);
       if (!info.isFile()) throw new UsageError(`Input is not a file: ${path}`);
     }
+    const label = path === '-' ? 'stdin' : `file:${path}`;
+    if (options.retime !== true) {
+      return {
+        stream,
+        rate,
+        source: {
+          label: () => label,
+          open: async (onOversized) => mapLines(fileLines(path, { onOversized })),
+          close: async () => undefined,
+        },
+      };
+    }
+    const definition = await retimePipeline(stream, options.pipeline);
+    let summary: (() => RetimeSummary) | undefined;
     return {
       stream,
       rate,
       source: {
-        label: () => (path === '-' ? 'stdin' : `file:${path}`),
-        open: async (onOversized) => mapLines(fileLines(path, { onOversized })),
+        label: () => label,
+        retimed: () => summary?.(),
+        open: async (onOversized) => {
+          // Standard input can be read once: keep it. A file is read twice (latest time, then the records).
+          const buffered: Buffer[] | undefined = path === '-' ? [] : undefined;
+          if (buffered !== undefined)
+            for await (const line of fileLines('-', { onOversized })) buffered.push(line);
+          let reads = 0;
+          const lines = (): AsyncIterable<Buffer> | Iterable<Buffer> =>
+            buffered ?? fileLines(path, reads++ === 0 ? {} : { onOversized });
+          const retimed = await retimeInput(definition, lines, path === '-' ? 'standard input' : path);
+          summary = retimed.summary;
+          return mapLines(retimed.lines);
+        },
         close: async () => undefined,
       },
     };
@@ -332,7 +381,9 @@ const mergeFailures = (failures: readonly FailureSummary[], tooLarge: FailureSum
  * shows progress on stderr, and returns the summary. Stops at the end of the source, after `--count`
  * records, or when `io.signal` aborts; what is buffered is always flushed first.
  *
- * @throws {UsageError} for bad options (before anything is sent).
+ * @throws {UsageError} for bad options, {@link AwsSetupError} without a region or credentials (both
+ * before anything is sent); the {@link EndpointError} when nothing could be put because of the endpoint
+ * (another service, no answer, nothing listening).
  * @example
  * const summary = await runProduce('trades', { generate: 'ohlc', count: 1000, endpoint }, { stderr: process.stderr });
  */
@@ -343,7 +394,12 @@ export const runProduce = async (
 ): Promise<ProduceSummary> => {
   const generated = { records: 0, malformed: 0 };
   const { stream, source, rate } = await plan(streamArg, options, io);
-  const client = new KinesisClient(awsClientConfig(options) as KinesisClientConfig);
+  let endpointError: EndpointError | undefined;
+  const client = await openKinesis(options, {
+    onEndpointError: (error) => {
+      endpointError = error;
+    },
+  });
   const producer = new Producer({
     client,
     stream,
@@ -391,6 +447,8 @@ export const runProduce = async (
     client.destroy();
   }
   const { stats } = producer;
+  // Nothing could be put because of the endpoint itself: say so in one line, as every command does.
+  if (stats.sent === 0 && endpointError !== undefined) throw endpointError;
   const durationMs = Date.now() - startMs;
   const failures = mergeFailures(producer.failures, tooLarge);
   const summary: ProduceSummary = {
@@ -418,7 +476,8 @@ export const runProduce = async (
         }),
   };
   if (fatal !== undefined) io.stderr.write(`streamfold: ${fatal.message}\n`);
-  return summary;
+  const retimed = source.retimed?.();
+  return retimed === undefined ? summary : { ...summary, retimed };
 };
 
 /**
@@ -435,6 +494,7 @@ export const renderProduceSummary = (summary: ProduceSummary): string => {
       `${number(summary.retried)} retried; ${number(summary.batches)} PutRecords call(s), ` +
       `${number(summary.kinesisRecords)} Kinesis record(s), ${bytesText(summary.bytes)}.`,
   ];
+  if (summary.retimed !== undefined) lines.push(renderRetimeSummary(summary.retimed));
   const { generated } = summary;
   if (generated !== undefined) {
     lines.push(
@@ -485,6 +545,14 @@ export const registerProduce = (program: Command): void => {
       "partition key from this JSON field (default: random; with --generate: the record's group, e.g. the symbol)",
     )
     .option('--kpl', 'pack records into KPL aggregated records (the handler unpacks them)')
+    .option(
+      '--retime',
+      "with --input: shift every event time so that the latest record's is now, keeping the gaps (send sample files as if they happened now)",
+    )
+    .option(
+      '--pipeline <name|module>',
+      'with --retime: the pipeline whose decoder and event-time field to read (default: the one reading <stream>, from pipelines.ts)',
+    )
     .option('--json', 'print the summary as JSON on stdout');
   withAwsOptions(command)
     .addHelpText(
@@ -492,11 +560,15 @@ export const registerProduce = (program: Command): void => {
       [
         '',
         'Exactly one source: --input, --listen or --generate. Progress goes to stderr; the summary to stdout.',
+        '--retime reads the input twice (standard input is kept in memory): first for the latest event time, as the',
+        'pipeline reads it (its decoder, field and format: iso, epoch-seconds, epoch-millis, clf), then to send each',
+        'record with its time shifted by the same whole number of seconds, written as it was written. Records it',
+        'cannot retime (the decoder rejects them, no or no valid time) are sent unchanged, counted in the summary.',
         'Ctrl-C stops reading, puts what is buffered and prints the summary (Ctrl-C again quits at once).',
-        'Exit status: 0 every record was put, 1 some were not (after retries; the summary says why), 2 usage error.',
         '',
         'Examples:',
         '  streamfold produce access-logs --input samples/access.log --endpoint http://127.0.0.1:4568',
+        '  streamfold produce trades --input samples/trades.ndjson --retime --endpoint http://127.0.0.1:4568',
         '  tail -F /var/log/nginx/access.log | streamfold produce access-logs --input -',
         '  streamfold produce access-logs --listen 0.0.0.0:9000        # then: nc <host> 9000 < access.log',
         '  streamfold produce - --generate ohlc --rate 200 --count 10000 --kpl',
@@ -506,11 +578,15 @@ export const registerProduce = (program: Command): void => {
     .action(async (streamArg: string, options: ProduceCommandOptions) => {
       const controller = new AbortController();
       const onSignal = (): void => {
+        if (controller.signal.aborted) {
+          process.stderr.write('Interrupted again: quitting without putting what is buffered\n');
+          process.exit(EXIT.interrupted);
+        }
         process.stderr.write('\nStopping: putting what is buffered (Ctrl-C again to quit now)…\n');
         controller.abort(new Error('interrupted'));
       };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       let summary: ProduceSummary;
       try {
         summary = await runProduce(streamArg, options, {

@@ -1,4 +1,4 @@
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
 import { pipelineResourceNames } from '../../shared/deploy/names.ts';
@@ -16,8 +16,12 @@ import type { QueryResult } from '../../shared/query/types.ts';
 import { windowStartsBetween } from '../../shared/query/windowStarts.ts';
 import { formatDuration } from '../../shared/time/duration.ts';
 import { parseIsoTimestamp } from '../../shared/time/timestamp.ts';
-import { type AwsCliOptions, awsClientConfig, withAwsOptions } from '../awsOptions.ts';
+import { isComplete } from '../../shared/window/lateness.ts';
+import { openDynamoDb } from '../awsClients.ts';
+import { type AwsCliOptions, withAwsOptions } from '../awsOptions.ts';
+import { NO_REGION_MESSAGE, noCredentialsMessage } from '../checkAwsAccess.ts';
 import { UsageError } from '../errors.ts';
+import { explainAwsError } from '../explainAwsError.ts';
 import { loadPipeline } from '../loadPipeline.ts';
 import { formatValue } from '../render/formatValue.ts';
 import { renderLineChart } from '../render/lineChart.ts';
@@ -110,15 +114,20 @@ export const parseGroupOption = (
 
 /**
  * Turns a query failure into what the CLI reports: the query's own mistakes become usage errors (exit 2);
- * a missing table, an unreachable endpoint or missing credentials become one line saying what to do
- * (exit 1). Other errors are returned unchanged.
+ * a missing table, an endpoint that is not DynamoDB, does not answer or cannot be reached, or missing
+ * credentials become one line saying what to do (exit 1). Other errors are returned unchanged.
  *
  * @example
  * catch (error) { throw explainQueryFailure(error, { tableName, endpoint: options.endpoint }); }
  */
 export const explainQueryFailure = (
   error: unknown,
-  where: { readonly tableName: string; readonly endpoint?: string },
+  where: {
+    readonly tableName: string;
+    readonly endpoint?: string;
+    readonly region?: string;
+    readonly profile?: string;
+  },
 ): unknown => {
   if (error instanceof QueryInputError) return new UsageError(error.message, { cause: error });
   const options = { cause: error };
@@ -131,34 +140,26 @@ export const explainQueryFailure = (
   if (error instanceof AwsAccessError) {
     const cause = error.cause instanceof Error ? error.cause : undefined;
     if (cause?.name === 'CredentialsProviderError') {
-      return new QueryError(
-        'No AWS credentials found: configure them (aws configure, AWS_PROFILE, AWS_ACCESS_KEY_ID) or give --profile, or query a local stack with --endpoint',
-        options,
-      );
+      return new QueryError(noCredentialsMessage(where.profile), options);
     }
     if (cause?.message === 'Region is missing') {
-      return new QueryError('No AWS region: give --region or set AWS_REGION', options);
+      return new QueryError(NO_REGION_MESSAGE, options);
     }
     return error;
   }
-  const code = (error as { code?: unknown } | null)?.code;
-  if (
-    where.endpoint !== undefined &&
-    typeof code === 'string' &&
-    ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET'].includes(code)
-  ) {
-    return new QueryError(
-      `Cannot reach DynamoDB at ${where.endpoint} (${code}): is \`streamfold dev\` running, and is this the endpoint it printed?`,
-      options,
-    );
-  }
-  return error;
+  // A timeout raised by the reader's own attempt limit, which the client's explanation did not see.
+  return explainAwsError(error, {
+    service: 'DynamoDB',
+    ...(where.endpoint !== undefined ? { endpoint: where.endpoint } : {}),
+    ...(where.region !== undefined ? { region: where.region } : {}),
+  });
 };
 
 /**
- * Opens the results table a command reads: a DynamoDB client for the AWS options and the table name
- * (`--table`, else `streamfold-<pipeline>-results`), then runs `read` and closes the client; failures are
- * explained with {@link explainQueryFailure}.
+ * Opens the results table a command reads: a DynamoDB client for the AWS options ({@link openDynamoDb}:
+ * region and credentials checked before any request) and the table name (`--table`, else
+ * `streamfold-<pipeline>-results`), then runs `read` and closes the client; failures are explained with
+ * {@link explainQueryFailure}.
  *
  * @example
  * const outcome = await withResultsTable(definition, options, (client, tableName) => queryWindows({ client, tableName, definition }));
@@ -169,13 +170,15 @@ export const withResultsTable = async <T>(
   read: (client: DynamoDBClient, tableName: string) => Promise<T>,
 ): Promise<T> => {
   const tableName = options.table ?? pipelineResourceNames(definition).resultsTable;
-  const client = new DynamoDBClient(awsClientConfig(options) as DynamoDBClientConfig);
+  const client = await openDynamoDb(options);
   try {
     return await read(client, tableName);
   } catch (error) {
     throw explainQueryFailure(error, {
       tableName,
+      region: await client.config.region(),
       ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+      ...(options.profile !== undefined ? { profile: options.profile } : {}),
     });
   } finally {
     client.destroy();
@@ -193,7 +196,12 @@ export const runQuery = async (
   pipelineRef: string,
   options: QueryCommandOptions,
   io: CommandIo = {},
-): Promise<{ definition: PipelineDefinition; outcome: QueryWindowsResult; metric: string | undefined }> => {
+): Promise<{
+  definition: PipelineDefinition;
+  outcome: QueryWindowsResult;
+  metric: string | undefined;
+  nowMs: number;
+}> => {
   const definition = await loadPipeline(pipelineRef);
   if (options.json === true && options.chart === true) {
     throw new UsageError('--json and --chart cannot be combined: choose one output');
@@ -226,7 +234,7 @@ export const runQuery = async (
       ...(toMs !== undefined ? { toMs } : {}),
     }),
   );
-  return { definition, outcome, metric };
+  return { definition, outcome, metric, nowMs };
 };
 
 const describeCost = (outcome: QueryWindowsResult): string => {
@@ -238,13 +246,27 @@ const describeCost = (outcome: QueryWindowsResult): string => {
 };
 
 /**
- * Renders query results as a table: a summary line, then window start, group fields, every metric and
- * the window's status (open or final).
+ * A result's status as the CLI shows it: `partial` while its window has not ended (still receiving
+ * records), then the stored `open` (late records may still change it) or `final`.
  *
  * @example
- * write(renderQueryTable(definition, outcome));
+ * displayStatus(requestsByIp, result, Date.now()); // 'partial'
  */
-export const renderQueryTable = (definition: PipelineDefinition, outcome: QueryWindowsResult): string => {
+export const displayStatus = (definition: PipelineDefinition, result: QueryResult, nowMs: number): string =>
+  isComplete(definition.window, Date.parse(result.window.start), nowMs) ? result.status : 'partial';
+
+/**
+ * Renders query results as a table: a summary line, then window start, group fields, every metric and
+ * the window's status (partial, open or final; see {@link displayStatus}).
+ *
+ * @example
+ * write(renderQueryTable(definition, outcome, Date.now()));
+ */
+export const renderQueryTable = (
+  definition: PipelineDefinition,
+  outcome: QueryWindowsResult,
+  nowMs: number = Date.now(),
+): string => {
   const range = `window starts ${shortIso(new Date(outcome.fromMs).toISOString())} to ${shortIso(new Date(outcome.toMs).toISOString())}`;
   const out: string[] = [];
   if (outcome.results.length === 0) {
@@ -258,9 +280,12 @@ export const renderQueryTable = (definition: PipelineDefinition, outcome: QueryW
       shortIso(r.window.start),
       ...definition.groupBy.map((field) => r.group[field] ?? ''),
       ...definition.metricNames.map((name) => formatValue(r.metrics[name] ?? null)),
-      r.status,
+      displayStatus(definition, r, nowMs),
     ]);
     out.push('', renderTable(headers, rows));
+    if (rows.some((row) => row[row.length - 1] === 'partial')) {
+      out.push('', 'partial: the window has not ended and is still receiving records.');
+    }
   }
   if (!outcome.complete) {
     out.push(
@@ -378,7 +403,10 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
       .option('--from <iso>', 'earliest window start, ISO 8601 (default: one hour before --to)')
       .option('--to <iso>', 'latest window start, ISO 8601 (default: now)')
       .option('--metric <name>', 'numeric metric to chart (default: the first numeric metric)')
-      .option('--json', 'print { pipeline, results } with results shaped as `streamfold fold --json`')
+      .option(
+        '--json',
+        'print { pipeline, results } with results shaped as `streamfold fold --json`, plus "partial": true on a result whose window has not ended',
+      )
       .option(
         '--chart',
         'line chart of --metric over time: one group, or the total (count, sum) or busiest group of several',
@@ -391,6 +419,8 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
         '',
         'Without every group field, each window of the range costs one Query on a rank index (a day of',
         'one-minute windows is 1,440 Queries; at most 1,440 are read); with the whole group, one Query.',
+        'Status: partial (the window has not ended: still receiving records), open (ended; late records, up to',
+        'the allowed lateness, may still change it) or final.',
         '',
         'Examples:',
         '  streamfold query requests-by-ip --endpoint http://127.0.0.1:4568',
@@ -400,9 +430,14 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
       ].join('\n'),
     )
     .action(async (pipelineRef: string, options: QueryCommandOptions) => {
-      const { definition, outcome, metric } = await runQuery(pipelineRef, options, io);
+      const { definition, outcome, metric, nowMs } = await runQuery(pipelineRef, options, io);
       if (options.json === true) {
-        const document = { pipeline: definition.name, results: outcome.results.map(toReportResult) };
+        const results = outcome.results.map((r) =>
+          displayStatus(definition, r, nowMs) === 'partial'
+            ? { ...toReportResult(r), partial: true }
+            : toReportResult(r),
+        );
+        const document = { pipeline: definition.name, results };
         write(`${JSON.stringify(document, null, 2)}\n`);
         return;
       }
@@ -410,6 +445,6 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
         write(`${renderQueryChart(definition, outcome.results, metric, chartWidth(io))}\n`);
         return;
       }
-      write(`${renderQueryTable(definition, outcome)}\n`);
+      write(`${renderQueryTable(definition, outcome, nowMs)}\n`);
     });
 };

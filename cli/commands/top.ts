@@ -74,12 +74,20 @@ export const runTop = async (
 const windowText = (top: TopGroupsResult): string =>
   `window ${shortIso(top.window.start)} to ${shortIso(top.window.end)}`;
 
+/** Why this window, and whether it is still filling up. */
+const windowNote = (top: TopGroupsResult): string => {
+  if (top.windowChoice === 'latest') return ', the latest complete window with data';
+  if (top.windowChoice === 'latest-partial') {
+    return `, PARTIAL: the window has not ended and is still receiving records (no complete window of the last ${DEFAULT_SEARCH_WINDOWS} has data)`;
+  }
+  return top.partial ? ', PARTIAL: the window has not ended and is still receiving records' : '';
+};
+
 const describeTop = (definition: PipelineDefinition, top: TopGroupsResult): string => {
   const how = top.indexed
     ? `one Query on index ${top.indexName}`
     : `not indexed: every group of the window read and sorted here; add "${top.metric}" to rankBy for a one-Query answer`;
-  const latest = top.windowChoice === 'latest' ? ', the latest with data' : '';
-  return `${definition.name}: top ${top.results.length} group(s) by ${top.metric}, ${windowText(top)}${latest} (${how})`;
+  return `${definition.name}: top ${top.results.length} group(s) by ${top.metric}, ${windowText(top)}${windowNote(top)} (${how})`;
 };
 
 const noData = (definition: PipelineDefinition, top: TopGroupsResult): string | undefined => {
@@ -88,7 +96,7 @@ const noData = (definition: PipelineDefinition, top: TopGroupsResult): string | 
     return `${definition.name}: no data in the last ${DEFAULT_SEARCH_WINDOWS} windows (${span}); is the pipeline running? Give --window to rank an older window.`;
   }
   if (top.results.length === 0)
-    return `${definition.name}: no ${top.metric} results in the ${windowText(top)}`;
+    return `${definition.name}: no ${top.metric} results in the ${windowText(top)}${windowNote(top)}`;
   return undefined;
 };
 
@@ -153,12 +161,12 @@ export const registerTop = (program: Command, io: CommandIo = {}): void => {
       .requiredOption('--metric <name>', 'numeric metric to rank by (one Query when it is in rankBy)')
       .option(
         '--window <iso>',
-        'the window starting at or before this ISO 8601 time (default: the latest window with data, up to 60 windows back)',
+        'the window starting at or before this ISO 8601 time (default: the latest complete window with data, see below)',
       )
       .option('-n, --limit <count>', 'how many groups (default: 10)')
       .option(
         '--json',
-        'print { pipeline, metric, window: { start, end }, results } (results as fold --json)',
+        'print { pipeline, metric, window: { start, end }, partial, results } (results as fold --json)',
       )
       .option('--chart', 'bar chart of the metric')
       .option('--table <name>', 'results table (default: streamfold-<pipeline>-results)'),
@@ -166,6 +174,13 @@ export const registerTop = (program: Command, io: CommandIo = {}): void => {
     .addHelpText(
       'after',
       [
+        '',
+        'Without --window, top ranks the latest complete window: the newest window whose end has passed, so it',
+        'no longer receives records on time and holds the bulk of its records (records still in flight and late',
+        'ones, up to the allowed lateness, may still add a few), searching up to 60 windows back for one with data.',
+        'The current window is partial: just after it starts it holds a few records and ranks by accident. Only',
+        'when no complete window has data (a pipeline that just started) is the newest partial one ranked. A',
+        'partial window, chosen or given, is marked PARTIAL in the output ("partial": true with --json).',
         '',
         'Examples:',
         '  streamfold top requests-by-ip --metric requests --endpoint http://127.0.0.1:4568 --chart',
@@ -179,6 +194,7 @@ export const registerTop = (program: Command, io: CommandIo = {}): void => {
           pipeline: definition.name,
           metric: top.metric,
           window: top.window,
+          partial: top.partial,
           results: top.results.map(toReportResult),
         };
         write(`${JSON.stringify(document, null, 2)}\n`);

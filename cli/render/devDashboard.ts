@@ -27,11 +27,15 @@ export interface DashboardSnapshot {
     readonly produced: DemoCounts | undefined;
     readonly totals: PipelineTotals;
     readonly shards: readonly ShardStats[];
+    /** How long ago the newest stored result shown was written (buffered mode writes once per flush). */
+    readonly resultsAgeMs?: number | undefined;
   }[];
   readonly panels: readonly ResultPanel[];
   readonly recentLogs: readonly string[];
   readonly width: number;
   readonly demo: boolean;
+  /** Commands to try, for the running pipelines only (see `devHints`). */
+  readonly hints: readonly string[];
 }
 
 const n = (value: number): string => value.toLocaleString('en-US');
@@ -65,6 +69,7 @@ export const renderDashboard = (snapshot: DashboardSnapshot): string => {
       n(p.totals.batches),
       n(p.shards.reduce((sum, s) => sum + s.failures, 0)),
       lag.join('/') || '-',
+      p.resultsAgeMs === undefined ? '-' : `${Math.round(p.resultsAgeMs / 1000)} s`,
     ];
   });
   out.push(
@@ -80,6 +85,7 @@ export const renderDashboard = (snapshot: DashboardSnapshot): string => {
         'batches',
         'failures',
         'lag ms per shard',
+        'results age',
       ],
       rows,
     ),
@@ -119,18 +125,7 @@ export const renderDashboard = (snapshot: DashboardSnapshot): string => {
       ),
     );
   }
-  const first = snapshot.pipelines[0];
-  out.push('', 'Query the results:');
-  out.push(`  npx streamfold top requests-by-ip --metric requests --chart --endpoint ${endpoints.dynamodb}`);
-  out.push(`  npx streamfold query ohlc --endpoint ${endpoints.dynamodb}`);
-  if (first !== undefined) {
-    out.push(
-      `  aws dynamodb scan --table-name ${first.resultsTable} --endpoint-url ${endpoints.dynamodb} --region us-east-1`,
-    );
-  }
-  out.push(
-    `Produce your own:  npx streamfold produce trades --input trades.ndjson --endpoint ${endpoints.kinesis}`,
-  );
+  if (snapshot.hints.length > 0) out.push('', ...snapshot.hints);
   if (snapshot.recentLogs.length > 0) {
     out.push(
       '',

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { CfnResource, type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration as CdkDuration, CfnResource, type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { Alarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -312,6 +312,10 @@ export class StreamAggregation extends Construct {
       parallelizationFactor: resolved.parallelizationFactor,
       reportBatchItemFailures: true,
       onFailure: sendOnlyDestination(queues.onFailure),
+      // Buffered mode (ADR 0002): Lambda's per-shard state is the write-behind buffer, flushed each interval.
+      ...(definition.flushEveryMs > 0
+        ? { tumblingWindow: CdkDuration.seconds(definition.flushEveryMs / 1000) }
+        : {}),
     });
     // The L2 refuses -1 (no age limit), which CloudFormation accepts; set the property directly.
     (this.eventSourceMapping.node.defaultChild as CfnEventSourceMapping).maximumRecordAgeInSeconds =

@@ -251,6 +251,7 @@ export class EventSourceMapping {
             retries: 0,
             failures: 0,
             recordsDiscarded: 0,
+            windowsClosed: 0,
             recordsPending: 0,
             millisBehindLatest: 0,
             lastSequenceNumber: undefined,

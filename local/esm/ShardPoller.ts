@@ -7,7 +7,7 @@ import {
   type GetShardIteratorCommandInput,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import type { KinesisStreamRecord } from 'aws-lambda';
+import type { KinesisStreamEvent, KinesisStreamRecord, KinesisStreamTumblingWindowEvent } from 'aws-lambda';
 import { GET_RECORDS_MAX_LIMIT, MAX_INVOCATION_PAYLOAD_BYTES, SCHEMA_VERSION } from './constants.ts';
 import { interpretResponse } from './interpretResponse.ts';
 import {
@@ -82,6 +82,9 @@ interface Segment {
   invocations: number;
 }
 
+/** Lambda's limit on a shard's tumbling-window state. */
+const MAX_WINDOW_STATE_BYTES = 1024 * 1024;
+
 const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
 /**
@@ -122,12 +125,17 @@ export class ShardPoller {
   private state: ShardState = 'waiting';
   private millisBehindLatest = 0;
   private lastResult: InvokeResult | undefined;
+  /** Tumbling windows: the open interval's start (by arrival time), its state, and an early end due. */
+  private windowStartMs: number | undefined;
+  private windowState: Record<string, string> = {};
+  private terminateEarly = false;
   private readonly counters = {
     recordsRead: 0,
     batchesInvoked: 0,
     retries: 0,
     failures: 0,
     recordsDiscarded: 0,
+    windowsClosed: 0,
   };
 
   public constructor(private readonly options: ShardPollerOptions) {
@@ -157,6 +165,7 @@ export class ShardPoller {
     return (
       this.pending.length === 0 &&
       !this.inFlight &&
+      this.windowStartMs === undefined && // an open tumbling window still holds unwritten results
       this.idleSinceMark !== undefined &&
       this.idleSinceMark >= mark
     );
@@ -171,6 +180,10 @@ export class ShardPoller {
       await this.fill();
       this.refill = false;
       if (signal.aborted) break;
+      if (this.windowDue()) {
+        await this.closeWindow(this.terminateEarly);
+        continue;
+      }
       if (this.pending.length === 0) {
         if (this.endOfShard) {
           this.state = 'closed';
@@ -182,6 +195,9 @@ export class ShardPoller {
           return { kind: 'closed', childShards: this.childShards };
         }
         continue;
+      }
+      if (this.tumblingMs > 0 && this.windowStartMs === undefined) {
+        this.windowStartMs = this.intervalOf((this.pending[0] as BufferedRecord).arrivalMs);
       }
       const batch = this.takeBatch();
       this.inFlight = true;
@@ -203,6 +219,66 @@ export class ShardPoller {
     }
   }
 
+  // --- Tumbling windows ----------------------------------------------------------------------------
+
+  private get tumblingMs(): number {
+    return this.options.settings.tumblingWindowSeconds * 1000;
+  }
+
+  /** The start of the interval a record arriving at `arrivalMs` belongs to (epoch-aligned). */
+  private intervalOf(arrivalMs: number): number {
+    return Math.floor(arrivalMs / this.tumblingMs) * this.tumblingMs;
+  }
+
+  /**
+   * Whether the open window must end now: an early end is due, or no record of its interval is pending
+   * and either a later record is, the shard ended, or a read started after the interval's end found none.
+   */
+  private windowDue(): boolean {
+    if (this.tumblingMs === 0 || this.windowStartMs === undefined) return false;
+    if (this.terminateEarly) return true;
+    const front = this.pending[0];
+    if (front !== undefined) return this.intervalOf(front.arrivalMs) !== this.windowStartMs;
+    if (this.endOfShard) return true;
+    const endMs = this.windowStartMs + this.tumblingMs;
+    return this.lastReadAt !== undefined && this.lastReadAt >= endMs && this.errorStreak === 0;
+  }
+
+  /**
+   * The window's final invocation (no records, the state, `isFinalInvokeForWindow`), retried until it
+   * succeeds as Lambda does: the shard waits. After an early end the interval goes on with a fresh state.
+   */
+  private async closeWindow(terminatedEarly: boolean): Promise<void> {
+    const { signal, timings } = this.options;
+    this.inFlight = true;
+    try {
+      for (let attempt = 0; !signal.aborted; attempt += 1) {
+        const result = await this.invoke([], attempt, { final: true, terminatedEarly });
+        const verdict = interpretResponse(result, [], true, true);
+        if (verdict.kind === 'success') break;
+        this.counters.failures += 1;
+        this.counters.retries += 1;
+        await sleep(backoffMs(attempt + 1, timings.retryDelayMs, timings.maxRetryDelayMs), signal);
+      }
+    } finally {
+      this.inFlight = false;
+    }
+    if (signal.aborted) return;
+    this.counters.windowsClosed += 1;
+    this.windowState = {};
+    this.terminateEarly = false;
+    if (!terminatedEarly) this.windowStartMs = undefined;
+  }
+
+  /** Keeps the state an invocation returned; past 1 MB, Lambda ends the window early. */
+  private adoptState(result: InvokeResult): void {
+    if (this.tumblingMs === 0 || result.kind !== 'ok') return;
+    const state = (result.response as { state?: Record<string, string> } | undefined)?.state;
+    if (state === undefined || state === null || typeof state !== 'object') return;
+    this.windowState = { ...state };
+    if (Buffer.byteLength(JSON.stringify(state), 'utf8') > MAX_WINDOW_STATE_BYTES) this.terminateEarly = true;
+  }
+
   // --- Reading ------------------------------------------------------------------------------------
 
   /** Reads until a batch is due: full (count or payload), its batching window elapsed, or the shard ended. */
@@ -210,6 +286,7 @@ export class ShardPoller {
     const { settings, signal } = this.options;
     for (;;) {
       if (signal.aborted || this.endOfShard) return;
+      if (this.windowDue() || this.laterIntervalPending()) return;
       if (this.pending.length >= settings.batchSize || this.pendingBytes >= MAX_INVOCATION_PAYLOAD_BYTES)
         return;
       const now = Date.now();
@@ -228,6 +305,13 @@ export class ShardPoller {
       await this.read();
       if (this.errorStreak === 0) this.refill = false;
     }
+  }
+
+  /** Tumbling windows: a record of a later interval is pending, so the current interval's batch is complete. */
+  private laterIntervalPending(): boolean {
+    if (this.tumblingMs === 0 || this.pending.length === 0) return false;
+    const first = this.intervalOf((this.pending[0] as BufferedRecord).arrivalMs);
+    return this.intervalOf((this.pending[this.pending.length - 1] as BufferedRecord).arrivalMs) !== first;
   }
 
   private nextReadAt(): number {
@@ -342,6 +426,8 @@ export class ShardPoller {
     let bytes = 0;
     for (const record of this.pending) {
       if (batch.length >= this.options.settings.batchSize) break;
+      // With tumbling windows a batch never spans an interval boundary.
+      if (this.windowStartMs !== undefined && this.intervalOf(record.arrivalMs) !== this.windowStartMs) break;
       if (batch.length > 0 && bytes + record.bytes > MAX_INVOCATION_PAYLOAD_BYTES) break;
       batch.push(record);
       bytes += record.bytes;
@@ -400,7 +486,9 @@ export class ShardPoller {
         result,
         records.map((r) => r.sequenceNumber),
         settings.reportBatchItemFailures,
+        this.tumblingMs > 0,
       );
+      if (verdict.kind !== 'failure') this.adoptState(result);
       if (verdict.kind === 'success') {
         advance(segment.end);
         segments.shift();
@@ -471,8 +559,26 @@ export class ShardPoller {
     return count;
   }
 
-  private async invoke(records: readonly BufferedRecord[], retry: number): Promise<InvokeResult> {
-    const event = kinesisStreamEvent(records.map((r) => r.eventRecord));
+  private async invoke(
+    records: readonly BufferedRecord[],
+    retry: number,
+    final: { final: boolean; terminatedEarly: boolean } = { final: false, terminatedEarly: false },
+  ): Promise<InvokeResult> {
+    const plain = kinesisStreamEvent(records.map((r) => r.eventRecord));
+    const event: KinesisStreamEvent | KinesisStreamTumblingWindowEvent =
+      this.tumblingMs === 0 || this.windowStartMs === undefined
+        ? plain
+        : {
+            ...plain,
+            window: {
+              start: new Date(this.windowStartMs).toISOString(),
+              end: new Date(this.windowStartMs + this.tumblingMs).toISOString(),
+            },
+            state: { ...this.windowState },
+            isFinalInvokeForWindow: final.final,
+            isWindowTerminatedEarly: final.terminatedEarly,
+            ...{ shardId: this.shardId, eventSourceARN: this.options.eventContext.streamArn },
+          };
     const started = Date.now();
     let result: InvokeResult;
     try {
@@ -486,8 +592,8 @@ export class ShardPoller {
       type: 'invocation',
       shardId: this.shardId,
       batchSize: records.length,
-      firstSequenceNumber: (records[0] as BufferedRecord).sequenceNumber,
-      lastSequenceNumber: (records[records.length - 1] as BufferedRecord).sequenceNumber,
+      firstSequenceNumber: records[0]?.sequenceNumber ?? '',
+      lastSequenceNumber: records[records.length - 1]?.sequenceNumber ?? '',
       retry,
       result,
       durationMs: Date.now() - started,

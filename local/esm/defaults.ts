@@ -22,6 +22,8 @@ export const EVENT_SOURCE_MAPPING_DEFAULTS: EventSourceMappingSettings = {
   /** The construct always turns it on: the handler reports where to resume. */
   reportBatchItemFailures: true,
   parallelizationFactor: CDK.parallelizationFactor,
+  /** Off unless set: the construct sets it per pipeline from `flushEvery` (LocalRuntime does the same). */
+  tumblingWindowSeconds: 0,
 };
 
 /** The deployed function's settings that shape an invocation. */
@@ -38,6 +40,7 @@ export const SETTING_LIMITS = {
   maxBatchingWindowMs: { min: 0, max: LIMITS.maxBatchingWindowSeconds * 1000 },
   maximumRetryAttempts: LIMITS.retryAttempts,
   maximumRecordAgeSeconds: LIMITS.maxRecordAgeSeconds,
+  tumblingWindowSeconds: { min: 0, max: 900 },
 } as const;
 
 /** How the local mapping polls; Lambda's own values where it documents them. */

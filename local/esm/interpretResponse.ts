@@ -14,6 +14,7 @@ const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
 /**
  * Applies Lambda's rules for a Kinesis batch response:
  * - an error or a timeout fails the whole batch;
+ * - with tumbling windows (`tumbling`), a response without a `state` object fails the whole batch;
  * - without `reportBatchItemFailures` any returned value is a success;
  * - no response, no `batchItemFailures` (missing, null or `[]`) is a success;
  * - otherwise the lowest reported sequence number is where to resume; an `itemIdentifier` that is missing,
@@ -32,12 +33,17 @@ export const interpretResponse = (
   result: InvokeResult,
   sequenceNumbers: readonly string[],
   reportBatchItemFailures: boolean,
+  tumbling = false,
 ): InvocationVerdict => {
   if (result.kind === 'error') {
     return { kind: 'failure', reason: `${result.error.name}: ${result.error.message}`, functionError: true };
   }
   if (result.kind === 'timeout') return { kind: 'failure', reason: 'Task timed out', functionError: true };
   const response: unknown = result.response;
+  if (tumbling && !(isRecord(response) && isRecord(response.state))) {
+    // With tumbling windows Lambda treats a response without `state` as a failed invocation.
+    return { kind: 'failure', reason: 'the response has no state (tumbling window)', functionError: false };
+  }
   if (!reportBatchItemFailures || response === undefined || response === null) return { kind: 'success' };
   if (!isRecord(response)) return { kind: 'success' };
   const failures = response.batchItemFailures;

@@ -36,6 +36,7 @@ export const resolveSettings = (
     reportBatchItemFailures:
       given.reportBatchItemFailures ?? EVENT_SOURCE_MAPPING_DEFAULTS.reportBatchItemFailures,
     parallelizationFactor: given.parallelizationFactor ?? EVENT_SOURCE_MAPPING_DEFAULTS.parallelizationFactor,
+    tumblingWindowSeconds: given.tumblingWindowSeconds ?? EVENT_SOURCE_MAPPING_DEFAULTS.tumblingWindowSeconds,
   };
   const limits = SETTING_LIMITS;
   integerIn('batchSize', settings.batchSize, limits.batchSize.min, limits.batchSize.max);
@@ -50,6 +51,12 @@ export const resolveSettings = (
     settings.maximumRetryAttempts,
     limits.maximumRetryAttempts.min,
     limits.maximumRetryAttempts.max,
+  );
+  integerIn(
+    'tumblingWindowSeconds',
+    settings.tumblingWindowSeconds,
+    limits.tumblingWindowSeconds.min,
+    limits.tumblingWindowSeconds.max,
   );
   if (settings.maximumRecordAgeSeconds !== -1) {
     const { min, max } = limits.maximumRecordAgeSeconds;

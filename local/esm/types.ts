@@ -1,4 +1,9 @@
-import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type {
+  KinesisStreamBatchResponse,
+  KinesisStreamEvent,
+  KinesisStreamStateResponse,
+  KinesisStreamTumblingWindowEvent,
+} from 'aws-lambda';
 
 /** Where a shard's first iterator points when there is no checkpoint yet. */
 export type StartingPosition = 'TRIM_HORIZON' | 'LATEST';
@@ -24,12 +29,22 @@ export interface EventSourceMappingSettings {
   readonly reportBatchItemFailures: boolean;
   /** Concurrent batches per shard. Fixed at 1: exactly-once relies on per-shard order (ADR 0001). */
   readonly parallelizationFactor: 1;
+  /**
+   * Tumbling windows (`TumblingWindowInSeconds`), 0–900; 0 = off. When on, intervals are cut by record
+   * arrival time, a per-shard state is passed from invocation to invocation, and each interval ends with
+   * an invocation marked `isFinalInvokeForWindow` (retried until it succeeds). A state above 1 MB ends the
+   * window early (`isWindowTerminatedEarly`).
+   */
+  readonly tumblingWindowSeconds: number;
 }
 
 /** What one invocation of the function gave back. */
 export type InvokeResult =
   /** The handler returned (its response, `undefined` when it returned nothing). */
-  | { readonly kind: 'ok'; readonly response: KinesisStreamBatchResponse | undefined }
+  | {
+      readonly kind: 'ok';
+      readonly response: KinesisStreamBatchResponse | KinesisStreamStateResponse | undefined;
+    }
   /** The handler threw, its module failed to load, or its runtime crashed. */
   | { readonly kind: 'error'; readonly error: Error }
   /** The invocation ran past the function's timeout and was killed. */
@@ -44,7 +59,10 @@ export type InvokeResult =
  * const alwaysOk: Invoker = async () => ({ kind: 'ok', response: { batchItemFailures: [] } });
  * ```
  */
-export type Invoker = (event: KinesisStreamEvent, timeoutMs: number) => Promise<InvokeResult>;
+export type Invoker = (
+  event: KinesisStreamEvent | KinesisStreamTumblingWindowEvent,
+  timeoutMs: number,
+) => Promise<InvokeResult>;
 
 /** Why Lambda gave up on a batch (`requestContext.condition` of an on-failure record). */
 export type OnFailureCondition = 'RetryAttemptsExhausted' | 'RecordAgeExceeded';
@@ -115,6 +133,8 @@ export interface ShardStats {
   readonly lastSequenceNumber: string | undefined;
   /** The result of the last invocation. */
   readonly lastResult: InvokeResult | undefined;
+  /** Tumbling windows: final invocations made (interval ends, early terminations, shard ends). */
+  readonly windowsClosed: number;
 }
 
 /** Progress of an event source mapping, for logs and live displays. */

@@ -1,4 +1,4 @@
-import type { KinesisStreamEvent } from 'aws-lambda';
+import type { KinesisStreamEvent, KinesisStreamTumblingWindowEvent } from 'aws-lambda';
 
 /** What a handler worker is started with (`workerData`). */
 export interface HandlerWorkerData {
@@ -23,7 +23,7 @@ export interface SerializedError {
 export interface InvokeMessage {
   readonly type: 'invoke';
   readonly requestId: string;
-  readonly event: KinesisStreamEvent;
+  readonly event: KinesisStreamEvent | KinesisStreamTumblingWindowEvent;
   /** Epoch ms at which the invocation times out (`getRemainingTimeInMillis` counts down to it). */
   readonly deadlineMs: number;
 }

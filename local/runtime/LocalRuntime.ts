@@ -48,6 +48,12 @@ export interface LocalRuntimeOptions {
     'client' | 'streamName' | 'invoker' | 'onFailureDestination' | 'functionName'
   >;
   /**
+   * Write-behind interval of every pipeline (the event source mapping's `TumblingWindowInSeconds`), in
+   * whole seconds as ms; 0 writes every batch. `eventSourceMapping.tumblingWindowSeconds` wins over it.
+   * @default - each definition's own `flushEvery`, as deployed
+   */
+  readonly flushEveryMs?: number;
+  /**
    * Extra environment of the function, e.g. `{ SAFETY_MARGIN_MS: '1000', LOG_PAYLOADS: 'true' }`.
    * @default - none
    */
@@ -171,6 +177,7 @@ export class LocalRuntime {
           invoker: invoker.invoke,
           functionName: `streamfold-${definition.name}`,
           onFailureDestination: fileDestination(onFailureFile),
+          tumblingWindowSeconds: Math.round((options.flushEveryMs ?? definition.flushEveryMs) / 1000),
           ...options.eventSourceMapping,
         });
         return { definition, names, mapping, invoker, onFailureFile };

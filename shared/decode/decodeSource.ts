@@ -4,7 +4,7 @@ import type { RejectionReason } from '../rejection/reasons.ts';
 import { parseCloudWatchEnvelope } from './cloudWatchLogs.ts';
 import { DEFAULT_DECODE_LIMITS } from './constants.ts';
 import { gunzipBounded, isGzip } from './gzip.ts';
-import { deaggregate, isKplAggregate } from './kpl.ts';
+import { deaggregate, isKplAggregate, type KplUserRecord } from './kpl.ts';
 import type { DecodeEmitter, DecodeLimits, DecodeSink, FormatDecoder } from './types.ts';
 
 /** Code used when a format decoder throws despite its contract, or the unwrap layer fails unexpectedly. */
@@ -203,7 +203,9 @@ class SourceDecoding implements DecodeEmitter {
     }
     for (let i = 0; i < result.records.length; i++) {
       this.subIndex = i;
-      this.decodeBytes((result.records[i] as { data: Uint8Array }).data);
+      const record = result.records[i] as KplUserRecord;
+      if (record.problem === undefined) this.decodeBytes(record.data);
+      else this.rejectPayload('kpl-corrupt', `${this.where()} is corrupt: ${record.problem}`, record.data);
     }
     this.subIndex = undefined;
   }

@@ -30,14 +30,25 @@ const MD5_LENGTH = 16;
 
 /** One user record inside a KPL aggregate. */
 export interface KplUserRecord {
+  /** The record's partition key; `''` when {@link KplUserRecord.problem} says its index is bad. */
   readonly partitionKey: string;
   /** Present only when the producer set an explicit hash key for this record. */
   readonly explicitHashKey?: string;
   /** The user record's payload. When deaggregated, a view into the aggregate's bytes (not a copy). */
   readonly data: Uint8Array;
+  /**
+   * Set by {@link deaggregate} when this record's `partition_key_index` or `explicit_hash_key_index`
+   * points past its table: the aggregate is intact (its MD5 matched) but this record cannot be placed.
+   * Only this record is unusable (the decoder rejects it as `kpl-corrupt`); its siblings are delivered,
+   * as AWS's own de-aggregation libraries deliver them.
+   */
+  readonly problem?: string;
 }
 
-/** Outcome of {@link deaggregate}: the user records, or why the aggregate is unusable as a whole. */
+/**
+ * Outcome of {@link deaggregate}: the user records (some may carry a {@link KplUserRecord.problem}), or
+ * why the aggregate is unusable as a whole.
+ */
 export type KplResult =
   | { readonly ok: true; readonly records: KplUserRecord[] }
   | { readonly ok: false; readonly reason: 'kpl-corrupt' | 'kpl-md5-mismatch'; readonly message: string };
@@ -273,20 +284,25 @@ const parseAggregate = (data: Uint8Array): KplUserRecord[] => {
         reader.skip(field, wireType, name);
     }
   }
-  // Tables may follow the records in the byte stream, so indexes are resolved only at the end.
+  // Tables may follow the records in the byte stream, so indexes are resolved only at the end. A bad
+  // index spoils its own record only: the bytes around it parsed, and the payload does not need the key.
   return raw.map((record, i): KplUserRecord => {
     const partitionKey = partitionKeys[record.partitionKeyIndex];
     if (partitionKey === undefined) {
-      throw new CorruptAggregate(
-        `records[${i}] partition_key_index ${record.partitionKeyIndex} is past the partition key table (${partitionKeys.length} entries)`,
-      );
+      return {
+        partitionKey: '',
+        data: record.data,
+        problem: `records[${i}] partition_key_index ${record.partitionKeyIndex} is past the partition key table (${partitionKeys.length} entries)`,
+      };
     }
     if (record.explicitHashKeyIndex === undefined) return { partitionKey, data: record.data };
     const explicitHashKey = explicitHashKeys[record.explicitHashKeyIndex];
     if (explicitHashKey === undefined) {
-      throw new CorruptAggregate(
-        `records[${i}] explicit_hash_key_index ${record.explicitHashKeyIndex} is past the explicit hash key table (${explicitHashKeys.length} entries)`,
-      );
+      return {
+        partitionKey,
+        data: record.data,
+        problem: `records[${i}] explicit_hash_key_index ${record.explicitHashKeyIndex} is past the explicit hash key table (${explicitHashKeys.length} entries)`,
+      };
     }
     return { partitionKey, explicitHashKey, data: record.data };
   });
@@ -297,7 +313,8 @@ const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 /**
  * Splits a KPL aggregate into its user records. Never throws: a bad checksum or a corrupt protobuf
  * makes the whole aggregate a failure (`kpl-md5-mismatch` / `kpl-corrupt`) whose message says what
- * was wrong and where. Returned `data` are views into `data` (no copy). Call only when
+ * was wrong and where. A record whose table index is out of range is returned with a `problem` (the
+ * others are unaffected). Returned `data` are views into `data` (no copy). Call only when
  * {@link isKplAggregate} is true; otherwise the result is `kpl-corrupt`.
  *
  * @example

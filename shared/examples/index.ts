@@ -7,6 +7,7 @@ import { sensorStats } from './sensorStats.ts';
 export { categoryAverages } from './categoryAverages.ts';
 export { ohlc } from './ohlc.ts';
 export { requestsByIp } from './requestsByIp.ts';
+export { EXAMPLE_SAMPLES } from './samples.ts';
 export { sensorStats } from './sensorStats.ts';
 
 /** The built-in example pipelines, by name. */

@@ -23,6 +23,7 @@ export {
 } from './KplAggregator.ts';
 export { Producer, type ProducerOptions, type PutOptions } from './Producer.ts';
 export { partitionKeyFunction, randomPartitionKey } from './partitionKey.ts';
+export * from './retime/index.ts';
 export { backoffDelay, isRetryableCallError } from './retryPolicy.ts';
 export { type Sleep, sleep } from './sleep.ts';
 export * from './sources/index.ts';

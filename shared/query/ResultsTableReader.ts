@@ -26,7 +26,7 @@ export interface Expression {
  * Reads a pipeline's results table: paged Query and Scan with retries, a projection of the readable
  * attributes only (never the binary state), errors translated ({@link translateAwsError}), and a count of
  * the requests made, so callers can report what a query cost. One reader serves one operation: its
- * deadline starts when it is created.
+ * deadline starts when it is created, and its first failed request fails every later one.
  *
  * @example
  * const reader = new ResultsTableReader({ client, tableName, definition });
@@ -38,6 +38,12 @@ export class ResultsTableReader {
   public readonly definition: PipelineDefinition;
   private readonly deadlineMs: number;
   private readonly projection: Expression;
+  /**
+   * The first request that failed (after its retries) fails the whole operation, so later requests fail
+   * at once with the same error instead of each waiting out its own retries: a dead or hung endpoint
+   * costs one request's retries, not one per window queried.
+   */
+  private failure: { readonly error: unknown } | undefined;
 
   public constructor(private readonly target: ResultsTableTarget) {
     this.definition = target.definition;
@@ -88,7 +94,10 @@ export class ResultsTableReader {
         ...(remaining !== undefined ? { Limit: remaining } : {}),
         ...(start !== undefined ? { ExclusiveStartKey: start } : {}),
       };
-      const page = await this.send(() => this.target.client.send(new QueryCommand(input)), options.indexName);
+      const page = await this.send(
+        (abortSignal) => this.target.client.send(new QueryCommand(input), { abortSignal }),
+        options.indexName,
+      );
       for (const item of page.Items ?? []) results.push(readQueryResult(this.definition, item));
       start = page.LastEvaluatedKey;
     } while (start !== undefined && (options.limit === undefined || results.length < options.limit));
@@ -103,7 +112,7 @@ export class ResultsTableReader {
    */
   public async exists(condition: Expression, indexName?: string): Promise<boolean> {
     const page = await this.send(
-      () =>
+      (abortSignal) =>
         this.target.client.send(
           new QueryCommand({
             TableName: this.target.tableName,
@@ -114,6 +123,7 @@ export class ResultsTableReader {
             Select: 'COUNT',
             Limit: 1,
           }),
+          { abortSignal },
         ),
       indexName,
     );
@@ -138,24 +148,29 @@ export class ResultsTableReader {
         ExpressionAttributeValues: { ...filter.values },
         ...(start !== undefined ? { ExclusiveStartKey: start } : {}),
       };
-      const page = await this.send(() => this.target.client.send(new ScanCommand(input)));
+      const page = await this.send((abortSignal) =>
+        this.target.client.send(new ScanCommand(input), { abortSignal }),
+      );
       for (const item of page.Items ?? []) results.push(readQueryResult(this.definition, item));
       start = page.LastEvaluatedKey;
     } while (start !== undefined);
     return results;
   }
 
-  private async send<T>(operation: () => Promise<T>, indexName?: string): Promise<T> {
+  private async send<T>(operation: (abortSignal: AbortSignal) => Promise<T>, indexName?: string): Promise<T> {
+    if (this.failure !== undefined) throw this.failure.error;
     try {
       return await withRetry(
-        () => {
+        (abortSignal) => {
           this.requests += 1;
-          return operation();
+          return operation(abortSignal);
         },
         { maxAttempts: 3, maxDelayMs: 1_000, ...this.target.retry, deadlineMs: this.deadlineMs },
       );
     } catch (error) {
-      throw translateAwsError(error, this.target.tableName, indexName);
+      const translated = translateAwsError(error, this.target.tableName, indexName);
+      this.failure ??= { error: translated };
+      throw translated;
     }
   }
 }

@@ -14,7 +14,12 @@ export {
   QueryInputError,
   TableNotFoundError,
 } from './errors.ts';
-export { type LatestWindowOptions, latestWindow } from './latestWindow.ts';
+export {
+  type LatestWindow,
+  type LatestWindowOptions,
+  type LatestWindowStart,
+  latestWindow,
+} from './latestWindow.ts';
 export { assertNumericMetric, numericMetricNames } from './numericMetrics.ts';
 export { type QueryWindowsOptions, type QueryWindowsResult, queryWindows } from './queryWindows.ts';
 export { type Expression, ResultsTableReader } from './ResultsTableReader.ts';

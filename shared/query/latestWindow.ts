@@ -1,3 +1,4 @@
+import { isComplete } from '../window/lateness.ts';
 import type { WindowBounds } from '../window/types.ts';
 import { DEFAULT_SEARCH_CONCURRENCY, DEFAULT_SEARCH_WINDOWS } from './constants.ts';
 import { QueryInputError } from './errors.ts';
@@ -26,19 +27,29 @@ export interface LatestWindowOptions extends ResultsTableTarget {
   readonly concurrency?: number;
 }
 
+/** The window a latest-window search found. */
+export interface LatestWindowStart {
+  readonly startMs: number;
+  /** The window has not ended yet: it is still receiving records (see `isComplete`). */
+  readonly partial: boolean;
+}
+
 /**
- * Finds the start of the newest window with data, probing windows newest first with one `Limit: 1`
- * Query each on a ranking index (a Scan of the range for pipelines without one).
+ * Finds the newest *complete* window with data (its end has passed, see `isComplete`), probing windows newest
+ * first with one `Limit: 1` Query each on a ranking index (one Scan of the range for pipelines without one);
+ * only when no complete window of the search has data, the newest partial window with data (so a pipeline
+ * that just started still shows something), marked `partial`. The search covers the `searchWindows` windows
+ * that start at or before `nowMs`.
  *
  * Shared by {@link latestWindow} and `topGroups`, which count the requests of one reader.
  *
  * @example
- * const startMs = await findLatestWindowStart(new ResultsTableReader(target), { nowMs: Date.now() });
+ * const found = await findLatestWindowStart(new ResultsTableReader(target), { nowMs: Date.now() });
  */
 export const findLatestWindowStart = async (
   reader: ResultsTableReader,
   options: Pick<LatestWindowOptions, 'nowMs' | 'searchWindows' | 'concurrency'>,
-): Promise<number | undefined> => {
+): Promise<LatestWindowStart | undefined> => {
   const { definition } = reader;
   const { advanceMs } = definition.window;
   const searchWindows = options.searchWindows ?? DEFAULT_SEARCH_WINDOWS;
@@ -49,42 +60,54 @@ export const findLatestWindowStart = async (
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new QueryInputError(`concurrency must be a positive integer (given ${concurrency})`);
   }
-  const newest = windowStartAtOrBefore(definition.window, options.nowMs ?? Date.now());
+  const nowMs = options.nowMs ?? Date.now();
+  const newest = windowStartAtOrBefore(definition.window, nowMs);
   const oldest = newest - (searchWindows - 1) * advanceMs;
+  const starts = Array.from({ length: searchWindows }, (_, i) => newest - i * advanceMs);
+  const complete = starts.filter((start) => isComplete(definition.window, start, nowMs));
+  const partial = starts.filter((start) => !isComplete(definition.window, start, nowMs));
+  const found = (startMs: number | undefined): LatestWindowStart | undefined =>
+    startMs === undefined ? undefined : { startMs, partial: !isComplete(definition.window, startMs, nowMs) };
   const index = windowIndexOf(definition);
   if (index === undefined) {
     const results = await reader.scan(windowRangeFilter(definition, oldest, newest));
-    const latest = results.reduce<string | undefined>(
-      (max, r) => (max === undefined || r.window.start > max ? r.window.start : max),
-      undefined,
-    );
-    return latest === undefined ? undefined : Date.parse(latest);
+    const withData = new Set(results.map((r) => Date.parse(r.window.start)));
+    return found(complete.find((s) => withData.has(s)) ?? partial.find((s) => withData.has(s)));
   }
-  for (let offset = 0; offset < searchWindows; offset += concurrency) {
-    const chunk = Array.from(
-      { length: Math.min(concurrency, searchWindows - offset) },
-      (_, i) => newest - (offset + i) * advanceMs,
-    );
-    const found = await Promise.all(
-      chunk.map((start) => reader.exists(windowKeyCondition(definition, start), index.indexName)),
-    );
-    const at = found.indexOf(true);
-    if (at >= 0) return chunk[at];
-  }
-  return undefined;
+  const newestWithData = async (candidates: readonly number[]): Promise<number | undefined> => {
+    for (let offset = 0; offset < candidates.length; offset += concurrency) {
+      const chunk = candidates.slice(offset, offset + concurrency);
+      const hits = await Promise.all(
+        chunk.map((start) => reader.exists(windowKeyCondition(definition, start), index.indexName)),
+      );
+      const at = hits.indexOf(true);
+      if (at >= 0) return chunk[at];
+    }
+    return undefined;
+  };
+  return found((await newestWithData(complete)) ?? (await newestWithData(partial)));
 };
 
+/** A window found by {@link latestWindow}. */
+export interface LatestWindow extends WindowBounds {
+  /** The window has not ended yet: it is still receiving records. */
+  readonly partial: boolean;
+}
+
 /**
- * The newest window with data, searching back from now: `{ startMs, endMs }`, or `undefined` when none of
- * the last `searchWindows` windows has any. Windows ahead of `nowMs` (records with a skewed clock) are not
- * considered. Costs one small Query per window probed (`concurrency` at a time, newest first), so usually
- * one when data is flowing.
+ * The newest complete window with data, searching back from now (see {@link findLatestWindowStart}):
+ * `{ startMs, endMs, partial }`, or `undefined` when none of the last `searchWindows` windows has any.
+ * `partial` is true only when no complete window has data but a window still receiving records does.
+ * Windows ahead of `nowMs` (records with a skewed clock) are not considered. Costs one small Query per
+ * window probed (`concurrency` at a time, newest first), so usually one when data is flowing.
  *
  * @example
  * const latest = await latestWindow({ client, tableName, definition: requestsByIp });
- * if (latest) console.log(new Date(latest.startMs).toISOString());
+ * if (latest) console.log(new Date(latest.startMs).toISOString(), latest.partial ? '(partial)' : '');
  */
-export const latestWindow = async (options: LatestWindowOptions): Promise<WindowBounds | undefined> => {
-  const startMs = await findLatestWindowStart(new ResultsTableReader(options), options);
-  return startMs === undefined ? undefined : { startMs, endMs: startMs + options.definition.window.sizeMs };
+export const latestWindow = async (options: LatestWindowOptions): Promise<LatestWindow | undefined> => {
+  const latest = await findLatestWindowStart(new ResultsTableReader(options), options);
+  return latest === undefined
+    ? undefined
+    : { ...latest, endMs: latest.startMs + options.definition.window.sizeMs };
 };

@@ -1,5 +1,6 @@
 import { compareResults } from '../fold/windowResult.ts';
 import { rankIndexName } from '../storage/attributes.ts';
+import { isComplete } from '../window/lateness.ts';
 import { DEFAULT_TOP_LIMIT } from './constants.ts';
 import { QueryInputError } from './errors.ts';
 import { findLatestWindowStart } from './latestWindow.ts';
@@ -16,7 +17,8 @@ export interface TopGroupsOptions extends ResultsTableTarget {
   readonly metric: string;
   /**
    * The window, as its start or any time inside it (the newest window starting at or before it is used).
-   * @default - the newest window with data among the last `searchWindows` (see `latestWindow`)
+   * @default - the newest complete window with data among the last `searchWindows`, else the newest partial
+   * one with data (see `latestWindow`)
    */
   readonly windowStartMs?: number;
   /**
@@ -40,9 +42,11 @@ export interface TopGroupsOptions extends ResultsTableTarget {
 export type WindowChoice =
   /** Given by the caller. */
   | 'given'
-  /** The newest window with data. */
+  /** The newest complete window (its end has passed) with data. */
   | 'latest'
-  /** No window of the search had data: the current window, with no results. */
+  /** No complete window of the search had data: the newest partial one (still receiving records) with data. */
+  | 'latest-partial'
+  /** No window of the search had data: the newest complete window, with no results. */
   | 'none-found';
 
 /** The top groups of one window. */
@@ -50,6 +54,8 @@ export interface TopGroupsResult {
   readonly metric: string;
   readonly window: { readonly start: string; readonly end: string };
   readonly windowChoice: WindowChoice;
+  /** The window has not ended at `nowMs`: it is still receiving records, its ranking may change a lot. */
+  readonly partial: boolean;
   /** Best first; ties by group. Groups whose metric is empty are left out. */
   readonly results: readonly QueryResult[];
   /** True when answered by the metric's own ranking index; false when every group of the window was read and sorted here. */
@@ -70,7 +76,8 @@ const metricValue = (result: QueryResult, metric: string): number | undefined =>
  * Query on its `rank-<metric>` index (`windowKey = …`, descending, `Limit: limit`): it reads only the
  * groups returned. Otherwise every group of the window is read (one Query on the pipeline's window index,
  * all pages) and sorted here: `indexed: false` says so, and the cost grows with the number of groups.
- * Without a window, the newest window with data is found first (see `latestWindow`).
+ * Without a window, the newest complete window with data is found first (see `latestWindow`): the current
+ * window, just after it starts, holds few records and would rank by accident.
  *
  * @throws {QueryInputError} when the metric is unknown or not numeric, or the limit is not a positive integer.
  * @example
@@ -85,24 +92,26 @@ export const topGroups = async (options: TopGroupsOptions): Promise<TopGroupsRes
     throw new QueryInputError(`The number of groups must be a positive integer (given ${limit})`);
   }
   const reader = new ResultsTableReader(options);
+  const nowMs = options.nowMs ?? Date.now();
   let windowChoice: WindowChoice = 'given';
   let startMs: number;
   if (options.windowStartMs !== undefined) {
     startMs = windowStartAtOrBefore(definition.window, options.windowStartMs);
   } else {
-    const latest = await findLatestWindowStart(reader, options);
-    windowChoice = latest === undefined ? 'none-found' : 'latest';
-    startMs = latest ?? windowStartAtOrBefore(definition.window, options.nowMs ?? Date.now());
+    const latest = await findLatestWindowStart(reader, { ...options, nowMs });
+    windowChoice = latest === undefined ? 'none-found' : latest.partial ? 'latest-partial' : 'latest';
+    startMs = latest?.startMs ?? windowStartAtOrBefore(definition.window, nowMs - definition.window.sizeMs);
   }
   const window = {
     start: new Date(startMs).toISOString(),
     end: new Date(startMs + definition.window.sizeMs).toISOString(),
   };
+  const partial = !isComplete(definition.window, startMs, nowMs);
   const byGroup = compareResults(definition);
   const best = (a: QueryResult, b: QueryResult): number =>
     (metricValue(b, metric) ?? 0) - (metricValue(a, metric) ?? 0) || byGroup(a, b);
   const indexed = definition.rankBy.includes(metric);
-  const base = { metric, window, windowChoice, indexed };
+  const base = { metric, window, windowChoice, partial, indexed };
   if (windowChoice === 'none-found') {
     const indexName = indexed ? rankIndexName(metric) : windowIndexOf(definition)?.indexName;
     return { ...base, results: [], indexName, requests: reader.requests };

@@ -87,12 +87,13 @@ export class DeadLetterWriter {
           round += 1;
           const request = pending;
           const response = await withRetry(
-            () =>
+            (abortSignal) =>
               client.send(
                 new BatchWriteItemCommand({
                   RequestItems: { [tableName]: request.map((Item) => ({ PutRequest: { Item } })) },
                   ReturnConsumedCapacity: 'TOTAL',
                 }),
+                { abortSignal },
               ),
             { now: this.now, ...this.options.retry, deadlineMs },
           );

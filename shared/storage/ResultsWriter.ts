@@ -335,7 +335,7 @@ export class ResultsWriter {
         return { status: 'too-large', sizeBytes, members: delta.members, conflicts };
       try {
         const response = await withRetry(
-          () =>
+          (abortSignal) =>
             client.send(
               new PutItemCommand({
                 TableName: tableName,
@@ -352,6 +352,7 @@ export class ResultsWriter {
                       ExpressionAttributeNames: { '#pk': A.pk },
                     }),
               }),
+              { abortSignal },
             ),
           { now: this.now, ...this.options.retry, deadlineMs },
         );
@@ -439,7 +440,7 @@ export class ResultsWriter {
         round += 1;
         const request = pending;
         const response = await withRetry(
-          () =>
+          (abortSignal) =>
             client.send(
               new BatchGetItemCommand({
                 RequestItems: {
@@ -447,6 +448,7 @@ export class ResultsWriter {
                 },
                 ReturnConsumedCapacity: 'TOTAL',
               }),
+              { abortSignal },
             ),
           { now: this.now, ...this.options.retry, deadlineMs },
         );
@@ -466,7 +468,7 @@ export class ResultsWriter {
   ): Promise<Record<string, AttributeValue> | undefined> {
     const { client, tableName } = this.options;
     const response = await withRetry(
-      () =>
+      (abortSignal) =>
         client.send(
           new GetItemCommand({
             TableName: tableName,
@@ -474,6 +476,7 @@ export class ResultsWriter {
             ConsistentRead: true,
             ...STORED_PROJECTION,
           }),
+          { abortSignal },
         ),
       { now: this.now, ...this.options.retry, deadlineMs },
     );

@@ -54,7 +54,7 @@ export class ShardCeiling {
     const { client, tableName, pipeline } = this.options;
     const key = shardCeilingKey(pipeline, shardId);
     const response = await withRetry(
-      () =>
+      (abortSignal) =>
         client.send(
           new GetItemCommand({
             TableName: tableName,
@@ -62,6 +62,7 @@ export class ShardCeiling {
             ConsistentRead: true,
             ReturnConsumedCapacity: 'TOTAL',
           }),
+          { abortSignal },
         ),
       { now: this.now, ...this.options.retry, deadlineMs },
     );
@@ -81,7 +82,7 @@ export class ShardCeiling {
     const key = shardCeilingKey(pipeline, shardId);
     try {
       const response = await withRetry(
-        () =>
+        (abortSignal) =>
           client.send(
             new PutItemCommand({
               TableName: tableName,
@@ -97,6 +98,7 @@ export class ShardCeiling {
               ExpressionAttributeValues: { ':c': { S: pad(sequence) } },
               ReturnConsumedCapacity: 'TOTAL',
             }),
+            { abortSignal },
           ),
         { now: this.now, ...this.options.retry, deadlineMs },
       );

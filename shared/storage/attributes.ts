@@ -14,7 +14,7 @@ export const RESULT_ATTRIBUTES = {
   windowKey: 'windowKey',
   /** `open` or `final`. */
   status: 'status',
-  /** When the window becomes final: window end plus allowed lateness, ISO 8601. */
+  /** When the window becomes final: window end plus allowed lateness plus `flushEvery`, ISO 8601. */
   finalAt: 'finalAt',
   /** Present (the pipeline name) only while the window is open: partition key of the sparse `open-windows` index. */
   openPipeline: 'openPipeline',

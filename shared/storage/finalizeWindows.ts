@@ -40,7 +40,7 @@ export const finalizeWindows = async (options: FinalizeOptions): Promise<number>
   let startKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await withRetry(
-      () =>
+      (abortSignal) =>
         client.send(
           new QueryCommand({
             TableName: tableName,
@@ -50,13 +50,14 @@ export const finalizeWindows = async (options: FinalizeOptions): Promise<number>
             ExpressionAttributeValues: { ':pipeline': { S: pipeline }, ':now': { S: now } },
             ExclusiveStartKey: startKey,
           }),
+          { abortSignal },
         ),
       { deadlineMs },
     );
     const results = await mapLimit(page.Items ?? [], options.concurrency ?? 8, async (item) => {
       try {
         await withRetry(
-          () =>
+          (abortSignal) =>
             client.send(
               new UpdateItemCommand({
                 TableName: tableName,
@@ -70,6 +71,7 @@ export const finalizeWindows = async (options: FinalizeOptions): Promise<number>
                 },
                 ExpressionAttributeValues: { ':final': { S: 'final' }, ':now': { S: now } },
               }),
+              { abortSignal },
             ),
           { deadlineMs },
         );

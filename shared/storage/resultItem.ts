@@ -53,7 +53,8 @@ export const buildResultItem = (
 ): Record<string, AttributeValue> => {
   const { window, name } = definition;
   const windowEndMs = input.windowStartMs + window.sizeMs;
-  const finalAtMs = windowEndMs + window.allowedLatenessMs;
+  // A record may arrive until end + allowed lateness; in buffered mode it is written up to flushEvery later.
+  const finalAtMs = windowEndMs + window.allowedLatenessMs + definition.flushEveryMs;
   const open = input.nowMs <= finalAtMs;
   const key = resultKey(name, input.groupKey, input.windowStartMs);
   const group: Record<string, AttributeValue> = {};

@@ -13,14 +13,21 @@ export const MIN_EVENT_TIME_MS = 0;
 export const MAX_EVENT_TIME_MS = 253_402_300_799_999;
 
 const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 const daysInMonth = (year: number, month: number): number => {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 };
 
-const zoneOffsetMs = (zone: string | undefined): number | undefined => {
+/**
+ * The offset of a zone designator, in ms: `Z`, `z` or none → 0, `+01:00` / `-0700` / `+05` → ±ms; `undefined`
+ * when the hours or minutes are out of range.
+ *
+ * @example
+ * zoneOffsetMs('+01:00'); // 3600000
+ */
+export const zoneOffsetMs = (zone: string | undefined): number | undefined => {
   if (zone === undefined || zone === 'Z' || zone === 'z') return 0;
   const sign = zone[0] === '-' ? -1 : 1;
   const digits = zone.slice(1).replace(':', '');
@@ -73,6 +80,8 @@ const SPACE = 32;
 const PLUS = 43;
 const LETTER_T = 84;
 const LETTER_Z = 90;
+/** ORed into an ASCII letter's code, gives the lowercase letter's: `t` and `z` are read as `T` and `Z`. */
+const LOWERCASE_BIT = 0x20;
 
 /** The number written by the decimal digits `text[from, to)` (callers check the length), or -1. */
 const digitsAt = (text: string, from: number, to: number): number => {
@@ -86,18 +95,23 @@ const digitsAt = (text: string, from: number, to: number): number => {
 };
 
 /**
- * The common shape `YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z` read character by character, with no regular
+ * The common shape `YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z` (`t` and `z` too) read character by character, with no regular
  * expression, match array or `Date`. Returns `undefined` for anything else, valid or not, so that the
  * strict parser decides: a value is never accepted here that the strict parser would not accept the same.
  */
 const parseIsoUtcFast = (text: string): number | undefined => {
   const length = text.length;
-  if (length < 20 || length > 30 || length === 21 || text.charCodeAt(length - 1) !== LETTER_Z)
+  if (
+    length < 20 ||
+    length > 30 ||
+    length === 21 ||
+    (text.charCodeAt(length - 1) | LOWERCASE_BIT) !== (LETTER_Z | LOWERCASE_BIT)
+  )
     return undefined;
   if (
     text.charCodeAt(4) !== DASH ||
     text.charCodeAt(7) !== DASH ||
-    text.charCodeAt(10) !== LETTER_T ||
+    (text.charCodeAt(10) | LOWERCASE_BIT) !== (LETTER_T | LOWERCASE_BIT) ||
     text.charCodeAt(13) !== COLON ||
     text.charCodeAt(16) !== COLON
   ) {
@@ -122,7 +136,8 @@ const parseIsoUtcFast = (text: string): number | undefined => {
 
 /**
  * ISO 8601 / RFC 3339: `2026-11-21T08:30:00Z`, `2026-11-21T08:30:00.123+01:00`, `2026-11-21 08:30:00`,
- * `2026-11-21`. A value without a zone is read as UTC (never as the machine's local time, so every
+ * `2026-11-21`. The `T` separator and the `Z` zone may be lowercase, as RFC 3339 allows (section 5.6,
+ * `2026-11-21t08:30:00z`). A value without a zone is read as UTC (never as the machine's local time, so every
  * machine gives the same answer). Fractions beyond milliseconds are truncated.
  *
  * @example

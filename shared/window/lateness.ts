@@ -21,3 +21,15 @@ export const isLate = (spec: WindowSpec, windowStartMs: number, arrivalMs: numbe
  */
 export const isFinal = (spec: WindowSpec, windowStartMs: number, nowMs: number): boolean =>
   nowMs > windowStartMs + spec.sizeMs + spec.allowedLatenessMs;
+
+/**
+ * Whether a window is complete at `nowMs`: its end has passed, so it no longer receives records on time.
+ * A complete window may still change — records still in flight (the event source mapping's batching
+ * window, a lagging shard) and late records within the allowed lateness are folded in until it is final
+ * ({@link isFinal}) — but it holds the bulk of its records. A window that is not complete is *partial*.
+ *
+ * @example
+ * isComplete(tumbling('1m'), Date.parse('2026-11-21T08:30:00Z'), Date.parse('2026-11-21T08:31:00Z')); // true
+ */
+export const isComplete = (spec: WindowSpec, windowStartMs: number, nowMs: number): boolean =>
+  nowMs >= windowStartMs + spec.sizeMs;

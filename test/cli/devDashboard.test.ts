@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type DashboardSnapshot, renderDashboard } from '../../cli/render/devDashboard.ts';
+import { devHints } from '../../cli/render/devHints.ts';
+import { requestsByIp } from '../../shared/examples/requestsByIp.ts';
 
 const totals = {
   batches: 4,
@@ -39,6 +41,7 @@ const snapshot: DashboardSnapshot = {
           retries: 0,
           failures: 0,
           recordsDiscarded: 0,
+          windowsClosed: 0,
           recordsPending: 0,
           millisBehindLatest: 0,
           lastSequenceNumber: '1',
@@ -76,6 +79,12 @@ const snapshot: DashboardSnapshot = {
     { title: 'ohlc, latest window', kind: 'table', metricNames: ['close'], groupBy: ['symbol'], results: [] },
   ],
   recentLogs: [],
+  hints: devHints({
+    endpoints: { kinesis: 'http://127.0.0.1:4568', dynamodb: 'http://127.0.0.1:8000' },
+    pipelines: [
+      { definition: requestsByIp, stream: 'access-logs', resultsTable: 'streamfold-requests-by-ip-results' },
+    ],
+  }),
 };
 
 describe('Function: renderDashboard', () => {
@@ -92,5 +101,21 @@ describe('Function: renderDashboard', () => {
       'npx streamfold top requests-by-ip --metric requests --chart --endpoint http://127.0.0.1:8000',
     );
     expect(text).toContain('--table-name streamfold-requests-by-ip-results');
+    expect(text).toMatch(/results age/);
+  });
+
+  it("shows how old each pipeline's newest stored result is (buffered writes land once per flush)", () => {
+    // Prepare
+    const [first] = snapshot.pipelines;
+    const aged = {
+      ...snapshot,
+      pipelines: [{ ...(first as (typeof snapshot.pipelines)[number]), resultsAgeMs: 4_200 }],
+    };
+
+    // Act
+    const text = renderDashboard(aged);
+
+    // Assess
+    expect(text).toMatch(/requests-by-ip\s+access-logs.*\s4 s\n/);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
@@ -299,6 +300,44 @@ describe('Function: decodeSource', () => {
           message: 'KPL user record 3 is empty',
           origin: { sequenceNumber: SEQ, subIndex: 3 },
           excerpt: '',
+        },
+      ],
+      controls: [],
+    });
+  });
+
+  it('rejects only the KPL user record whose partition key index is past the table, and decodes its siblings', () => {
+    // Prepare: partition_key_table ['a']; records 0 and 2 use key 0, record 1 key 3 (no such entry).
+    const userRecord = (keyIndex: number, payload: string): number[] => {
+      const data = [...bytes(payload)];
+      const body = [0x08, keyIndex, 0x1a, data.length, ...data];
+      return [0x1a, body.length, ...body];
+    };
+    const protobuf = Uint8Array.from([
+      ...[0x0a, 0x01, 0x61],
+      ...userRecord(0, '{"n":0}'),
+      ...userRecord(3, '{"n":1}'),
+      ...userRecord(0, '{"n":2}'),
+    ]);
+    const data = Uint8Array.from([
+      ...[0xf3, 0x89, 0x9a, 0xc2],
+      ...protobuf,
+      ...createHash('md5').update(protobuf).digest(),
+    ]);
+
+    // Act
+    const outcome = run(data);
+
+    // Assess
+    expect(outcome).toStrictEqual({
+      records: [rec({ n: 0 }, { subIndex: 0 }), rec({ n: 2 }, { subIndex: 2 })],
+      rejections: [
+        {
+          reason: 'kpl-corrupt',
+          message:
+            'KPL user record 1 is corrupt: records[1] partition_key_index 3 is past the partition key table (1 entries)',
+          origin: { sequenceNumber: SEQ, subIndex: 1 },
+          excerpt: '{"n":1}',
         },
       ],
       controls: [],

@@ -176,6 +176,52 @@ describe('Function: deaggregate', () => {
 
   it.each([
     {
+      name: 'a partition key index past the table',
+      record: hex('1a 06 08 05 1a 02 68 69'), // records[1]: pk 5, data 'hi'
+      problem: 'records[1] partition_key_index 5 is past the partition key table (1 entries)',
+      partitionKey: '',
+    },
+    {
+      name: 'a huge partition key index',
+      record: hex('1a 0f 08 ff ff ff ff ff ff ff ff ff 01 1a 02 68 69'), // pk 2^64 - 1
+      problem:
+        'records[1] partition_key_index 18446744073709552000 is past the partition key table (1 entries)',
+      partitionKey: '',
+    },
+    {
+      name: 'an explicit hash key index past the table',
+      record: hex('1a 08 08 00 10 00 1a 02 68 69'), // pk 0, ehk 0 (there is no ehk table), data 'hi'
+      problem: 'records[1] explicit_hash_key_index 0 is past the explicit hash key table (0 entries)',
+      partitionKey: 'a',
+    },
+  ])(
+    'marks only the record with $name, and returns its siblings intact',
+    ({ record, problem, partitionKey }) => {
+      // Prepare: three records of which the middle one has the bad index.
+      const protobuf = Uint8Array.from([
+        ...hex('0a 01 61'), // partition_key_table: 'a'
+        ...hex('1a 05 08 00 1a 01 78'), // records[0]: pk 0, data 'x'
+        ...record,
+        ...hex('1a 05 08 00 1a 01 79'), // records[2]: pk 0, data 'y'
+      ]);
+
+      // Act
+      const result = deaggregate(withEnvelope(protobuf));
+
+      // Assess
+      expect(result).toStrictEqual({
+        ok: true,
+        records: [
+          { partitionKey: 'a', data: text('x') },
+          { partitionKey, data: text('hi'), problem },
+          { partitionKey: 'a', data: text('y') },
+        ],
+      });
+    },
+  );
+
+  it.each([
+    {
       name: 'a truncated varint',
       protobuf: bytes(0x0a, 0x01, 0x61, 0x1a, 0x80),
       message: 'truncated varint (records[0] length) at offset 8',
@@ -194,32 +240,6 @@ describe('Function: deaggregate', () => {
       name: 'a nested field running past its message',
       protobuf: bytes(0x0a, 0x01, 0x61, 0x1a, 0x04, 0x08, 0x00, 0x1a, 0x05, 0x00),
       message: 'records[0] data at offset 12 declares 5 byte(s) but only 0 remain',
-    },
-    {
-      name: 'a partition key index past the table',
-      protobuf: bytes(0x0a, 0x01, 0x61, 0x1a, 0x04, 0x08, 0x01, 0x1a, 0x00),
-      message: 'records[0] partition_key_index 1 is past the partition key table (1 entries)',
-    },
-    {
-      name: 'an explicit hash key index past the table',
-      protobuf: bytes(0x0a, 0x01, 0x61, 0x1a, 0x06, 0x08, 0x00, 0x10, 0x00, 0x1a, 0x00),
-      message: 'records[0] explicit_hash_key_index 0 is past the explicit hash key table (0 entries)',
-    },
-    {
-      name: 'a huge partition key index',
-      protobuf: bytes(
-        0x0a,
-        0x01,
-        0x61,
-        0x1a,
-        0x0d,
-        0x08,
-        ...[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01],
-        0x1a,
-        0x00,
-      ),
-      message:
-        'records[0] partition_key_index 18446744073709552000 is past the partition key table (1 entries)',
     },
     {
       name: 'a record without partition_key_index',

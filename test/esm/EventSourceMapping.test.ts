@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisStreamEvent, KinesisStreamTumblingWindowEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   EventSourceMapping,
@@ -385,5 +386,106 @@ describe('Class: EventSourceMapping', () => {
     expect(error).toBeInstanceOf(FunctionError);
     expect(error).toMatchObject({ errorType: 'TypeError', message: 'poison record' });
     expect(destination.records).toHaveLength(1);
+  });
+
+  describe('with tumbling windows (TumblingWindowInSeconds)', () => {
+    /** The tumbling-window fields of a recorded event. */
+    const windowOf = (event: KinesisStreamEvent) => event as KinesisStreamTumblingWindowEvent;
+    /** A handler that counts the records of its window in its state. */
+    const counting = (texts: readonly string[], _call: number, event: KinesisStreamEvent): InvokeResult => {
+      const state = windowOf(event).state ?? {};
+      const n = Number(state.n ?? 0) + texts.length;
+      return {
+        kind: 'ok',
+        response: { state: windowOf(event).isFinalInvokeForWindow ? {} : { n: String(n) } },
+      };
+    };
+
+    it('passes the state from invocation to invocation and ends the interval with a final invocation', async () => {
+      // Prepare
+      const { invoker, calls } = recordingInvoker(counting);
+      const { esm } = await prepare(['a', 'b', 'c', 'd', 'e'], {
+        invoker,
+        batchSize: 2,
+        tumblingWindowSeconds: 1,
+      });
+
+      // Act
+      await esm.start();
+      await esm.drain();
+      await esm.stop();
+
+      // Assess
+      const finals = calls.filter((call) => windowOf(call.event).isFinalInvokeForWindow);
+      expect(finals.length).toBeGreaterThanOrEqual(1);
+      expect(finals.every((call) => call.event.Records.length === 0)).toBe(true);
+      // Every record reaches a final invocation through the state: the finals' counts add up to 5.
+      expect(finals.reduce((n, call) => n + Number(windowOf(call.event).state?.n ?? 0), 0)).toBe(5);
+      for (const call of calls) {
+        const { window } = windowOf(call.event);
+        expect(Date.parse(window.end) - Date.parse(window.start)).toBe(1000);
+        for (const record of call.event.Records) {
+          const arrival = record.kinesis.approximateArrivalTimestamp * 1000;
+          expect(arrival).toBeGreaterThanOrEqual(Date.parse(window.start));
+          expect(arrival).toBeLessThan(Date.parse(window.end));
+        }
+      }
+      expect(esm.stats()[0]).toMatchObject({ windowsClosed: finals.length });
+    });
+
+    it('retries a failed invocation with the state it had, and a response without state is a failure', async () => {
+      // Prepare: call 1 throws, call 2 answers without state; both must be retried with their state.
+      const { invoker, calls } = recordingInvoker((texts, call, event) =>
+        call === 1 ? failure : call === 2 ? ok : counting(texts, call, event),
+      );
+      const { esm } = await prepare(['a', 'b', 'c', 'd'], {
+        invoker,
+        batchSize: 2,
+        tumblingWindowSeconds: 2,
+        bisectBatchOnFunctionError: false,
+      });
+
+      // Act
+      await esm.start();
+      await esm.drain();
+      await esm.stop();
+
+      // Assess
+      for (const failed of [1, 2]) {
+        const retry = calls[failed + 1] as (typeof calls)[number];
+        expect(retry.texts).toStrictEqual(calls[failed]?.texts);
+        expect(windowOf(retry.event).state).toStrictEqual(
+          windowOf(calls[failed]?.event as KinesisStreamEvent).state,
+        );
+      }
+      const finals = calls.filter((call) => windowOf(call.event).isFinalInvokeForWindow);
+      expect(finals.reduce((n, call) => n + Number(windowOf(call.event).state?.n ?? 0), 0)).toBe(4);
+    });
+
+    it('ends the window early when the state passes 1 MB, then goes on with a fresh state', async () => {
+      // Prepare
+      const big = 'x'.repeat(1_100_000);
+      const { invoker, calls } = recordingInvoker((texts, _call, event) => {
+        const { state, isFinalInvokeForWindow } = windowOf(event);
+        if (isFinalInvokeForWindow) return { kind: 'ok', response: { state: {} } };
+        return { kind: 'ok', response: { state: { n: String(Number(state?.n ?? 0) + texts.length), big } } };
+      });
+      const { esm } = await prepare(['a', 'b', 'c'], { invoker, batchSize: 1, tumblingWindowSeconds: 2 });
+
+      // Act
+      await esm.start();
+      await esm.drain();
+      await esm.stop();
+
+      // Assess: every batch is followed by an early end carrying its state, and the next batch starts fresh.
+      calls.forEach((call, i) => {
+        if (call.texts.length === 0) return;
+        expect(windowOf(call.event).state?.n).toBeUndefined();
+        const next = windowOf(calls[i + 1]?.event as KinesisStreamEvent);
+        expect(next).toMatchObject({ isFinalInvokeForWindow: true, isWindowTerminatedEarly: true });
+        expect(next.state?.n).toBe('1');
+      });
+      expect(calls.flatMap((call) => call.texts)).toStrictEqual(['a', 'b', 'c']);
+    });
   });
 });

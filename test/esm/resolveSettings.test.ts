@@ -23,6 +23,7 @@ describe('Function: resolveSettings', () => {
       maximumRecordAgeSeconds: STREAM_AGGREGATION_DEFAULTS.maxRecordAgeSeconds,
       reportBatchItemFailures: true,
       parallelizationFactor: 1,
+      tumblingWindowSeconds: 0, // the construct sets it per pipeline from flushEvery
     });
   });
 
@@ -31,6 +32,7 @@ describe('Function: resolveSettings', () => {
     [{ batchSize: 1, maxBatchingWindowMs: 0, maximumRetryAttempts: -1, maximumRecordAgeSeconds: -1 }],
     [{ maximumRecordAgeSeconds: 60 }],
     [{ maximumRecordAgeSeconds: 604_800, startingPosition: 'LATEST' as const }],
+    [{ tumblingWindowSeconds: 900 }],
   ])('accepts the limits Lambda accepts: %o', (given) => {
     // Act
     const settings = resolveSettings(given);
@@ -54,6 +56,10 @@ describe('Function: resolveSettings', () => {
     [
       { maximumRecordAgeSeconds: 59 },
       'maximumRecordAgeSeconds must be -1 (no limit) or an integer between 60 and 604800 inclusive (given 59)',
+    ],
+    [
+      { tumblingWindowSeconds: 901 },
+      'tumblingWindowSeconds must be an integer between 0 and 900 inclusive (given 901)',
     ],
     [
       { parallelizationFactor: 2 as unknown as 1 },

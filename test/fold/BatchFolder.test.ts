@@ -55,6 +55,30 @@ describe('Class: BatchFolder', () => {
     expect(batch.aggregates.size).toBe(3);
   });
 
+  it('folds RFC 3339 times with a lowercase "t" or "z" into the same window as their uppercase form', () => {
+    // Prepare
+    const sources = sourcesFrom(
+      [
+        trade('ACME', 100, 1, '2026-11-21T08:30:01Z'),
+        trade('ACME', 101, 1, '2026-11-21t08:30:02Z'),
+        trade('ACME', 102, 1, '2026-11-21t08:30:03z'),
+        trade('ACME', 103, 1, '2026-11-21T08:30:04.5z'),
+      ],
+      ARRIVAL,
+    );
+
+    // Act
+    const batch = new BatchFolder(ohlc).fold(sources);
+
+    // Assess
+    expect(batch.rejections).toStrictEqual([]);
+    expect(batch.stats.folded).toBe(4);
+    const [only] = [...batch.aggregates.values()];
+    expect(batch.aggregates.size).toBe(1);
+    expect(only?.windowStartMs).toBe(Date.parse('2026-11-21T08:30:00Z'));
+    expect(only?.records).toBe(4);
+  });
+
   it.each([
     ['{"symbol":"A","price":1,"qty":1}', 'missing-field', 'Event time field "time" is missing'],
     [

@@ -280,8 +280,10 @@ describe('Class: StreamAggregation (defaults)', () => {
         ParallelizationFactor: 1,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         DestinationConfig: { OnFailure: { Destination: ref(ids.failureQueue as string) } },
-        TumblingWindowInSeconds: Match.absent(),
+        // Buffered mode (ADR 0002): the pipeline's flushEvery, 60 s by default.
+        TumblingWindowInSeconds: ohlc.flushEveryMs / 1000,
       });
+      expect(ohlc.flushEveryMs).toBe(60_000);
     });
 
     it('sends failures to an encrypted queue whose own redrive policy keeps what is not handled', () => {

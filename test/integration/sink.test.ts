@@ -109,7 +109,7 @@ for (const backend of backends) {
           windowKey: { S: 'requests-by-ip#2026-11-21T08:30:00.000Z' },
           status: { S: 'open' },
           openPipeline: { S: 'requests-by-ip' },
-          finalAt: { S: '2026-11-21T08:36:00.000Z' },
+          finalAt: { S: '2026-11-21T08:37:00.000Z' },
           records: { N: '3' },
           requests: { N: '3' },
           errors: { N: '1' },
@@ -167,28 +167,31 @@ for (const backend of backends) {
       },
     );
 
-    it.runIf(enabled)('marks windows final once their end plus lateness has passed', async () => {
-      // Act
-      nowMs = Date.parse('2026-11-21T08:36:30Z');
-      const finalized = await finalizeWindows({
-        client,
-        tableName: tables.resultsTable,
-        pipeline: requestsByIp.name,
-        nowMs,
-        deadlineMs: Date.now() + 30_000,
-      });
+    it.runIf(enabled)(
+      'marks windows final once their end plus lateness and flushEvery have passed',
+      async () => {
+        // Act
+        nowMs = Date.parse('2026-11-21T08:37:30Z');
+        const finalized = await finalizeWindows({
+          client,
+          tableName: tables.resultsTable,
+          pipeline: requestsByIp.name,
+          nowMs,
+          deadlineMs: Date.now() + 30_000,
+        });
 
-      // Assess: only the 08:30 windows (final at 08:36) are final; the 08:31 ones are final at 08:37
-      expect(finalized).toBe(3);
-      const items = await scanResults(client, tables.resultsTable);
-      const byStatus = items.map((i) => [i.sk?.S, i.status?.S, i.openPipeline?.S]).sort();
-      expect(byStatus).toStrictEqual([
-        ['2026-11-21T08:30:00.000Z', 'final', undefined],
-        ['2026-11-21T08:30:00.000Z', 'final', undefined],
-        ['2026-11-21T08:30:00.000Z', 'final', undefined],
-        ['2026-11-21T08:31:00.000Z', 'open', 'requests-by-ip'],
-        ['2026-11-21T08:31:00.000Z', 'open', 'requests-by-ip'],
-      ]);
-    });
+        // Assess: only the 08:30 windows (final at 08:37) are final; the 08:31 ones are final at 08:38
+        expect(finalized).toBe(3);
+        const items = await scanResults(client, tables.resultsTable);
+        const byStatus = items.map((i) => [i.sk?.S, i.status?.S, i.openPipeline?.S]).sort();
+        expect(byStatus).toStrictEqual([
+          ['2026-11-21T08:30:00.000Z', 'final', undefined],
+          ['2026-11-21T08:30:00.000Z', 'final', undefined],
+          ['2026-11-21T08:30:00.000Z', 'final', undefined],
+          ['2026-11-21T08:31:00.000Z', 'open', 'requests-by-ip'],
+          ['2026-11-21T08:31:00.000Z', 'open', 'requests-by-ip'],
+        ]);
+      },
+    );
   });
 }

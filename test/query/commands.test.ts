@@ -357,7 +357,7 @@ describe('Command: streamfold query', () => {
 
     // Assess
     await expect(running).rejects.toThrow(
-      'No AWS credentials found: configure them (aws configure, AWS_PROFILE, AWS_ACCESS_KEY_ID) or give --profile, or query a local stack with --endpoint',
+      'No AWS credentials found: configure them (aws configure, AWS_PROFILE or AWS_ACCESS_KEY_ID) or give --profile, or use a local stack with --endpoint',
     );
   });
 
@@ -370,6 +370,32 @@ describe('Command: streamfold query', () => {
 
     // Assess
     await expect(running).rejects.toThrow('No AWS region: give --region or set AWS_REGION');
+  });
+});
+
+describe('Command: streamfold query, partial windows', () => {
+  it('shows a window that has not ended as partial, in the table and with "partial": true in JSON', async () => {
+    // Act: at 08:31:30, 08:30 has ended, 08:31 has not
+    const now = () => Date.parse('2026-11-21T08:31:30Z');
+    const table = await run(['query', 'ohlc', ...HOUR, ...endpoint], { now });
+    const json = await run(['query', 'ohlc', ...HOUR, '--json', ...endpoint], { now });
+
+    // Assess
+    const rows = table.out.split('\n').filter((line) => line.startsWith('2026-11-21T08:3'));
+    expect(rows.filter((row) => row.startsWith('2026-11-21T08:30')).every((r) => r.endsWith('open'))).toBe(
+      true,
+    );
+    expect(rows.filter((row) => row.startsWith('2026-11-21T08:31')).every((r) => r.endsWith('partial'))).toBe(
+      true,
+    );
+    expect(table.out).toContain('partial: the window has not ended and is still receiving records.');
+    const results = (JSON.parse(json.out) as { results: { window: { start: string }; partial?: boolean }[] })
+      .results;
+    for (const result of results) {
+      expect(result.partial, result.window.start).toBe(
+        result.window.start.startsWith('2026-11-21T08:31') ? true : undefined,
+      );
+    }
   });
 });
 
@@ -427,7 +453,7 @@ describe('Command: streamfold top', () => {
     );
   });
 
-  it('prints { pipeline, metric, window, results } with --json, for the latest window with data by default', async () => {
+  it('prints { pipeline, metric, window, partial, results } with --json, for the latest complete window with data by default', async () => {
     // Act
     const { out } = await run(['top', 'ohlc', '--metric', 'volume', '-n', '1', '--json', ...endpoint]);
 
@@ -436,6 +462,7 @@ describe('Command: streamfold top', () => {
       pipeline: 'ohlc',
       metric: 'volume',
       window: { start: '2026-11-21T08:31:00.000Z', end: '2026-11-21T08:32:00.000Z' },
+      partial: false,
       results: [
         {
           group: { symbol: 'ACME' },
@@ -463,6 +490,42 @@ describe('Command: streamfold top', () => {
       'ohlc: top 2 group(s) by high, window 2026-11-21T08:30:00Z to 2026-11-21T08:31:00Z (not indexed: every group of the window read and sorted here; add "high" to rankBy for a one-Query answer)',
     );
     expect(out).toContain('1  ACME    101.5');
+  });
+
+  it('ranks the latest complete window by default, not the one that started 5 s ago', async () => {
+    // Act: ohlc has data in 08:30 and 08:31; at 08:31:05 only 08:30 has ended
+    const { out } = await run(['top', 'ohlc', '--metric', 'volume', ...endpoint], {
+      now: () => Date.parse('2026-11-21T08:31:05Z'),
+    });
+
+    // Assess
+    expect(out.split('\n')[0]).toBe(
+      'ohlc: top 2 group(s) by volume, window 2026-11-21T08:30:00Z to 2026-11-21T08:31:00Z, the latest complete window with data (one Query on index rank-volume)',
+    );
+  });
+
+  it('marks a partial window as PARTIAL: chosen for lack of a complete one, or given (table, chart, JSON)', async () => {
+    // Act
+    const chosen = await run(['top', 'ohlc', '--metric', 'volume', ...endpoint], {
+      now: () => Date.parse('2026-11-21T08:30:30Z'),
+    });
+    const given = await run(
+      ['top', 'ohlc', '--metric', 'volume', '--window', '2026-11-21T08:31:00Z', '--chart', ...endpoint],
+      { now: () => Date.parse('2026-11-21T08:31:30Z') },
+    );
+    const json = await run(
+      ['top', 'ohlc', '--metric', 'volume', '--window', '2026-11-21T08:31:00Z', '--json', ...endpoint],
+      { now: () => Date.parse('2026-11-21T08:31:30Z') },
+    );
+
+    // Assess
+    expect(chosen.out.split('\n')[0]).toContain(
+      'window 2026-11-21T08:30:00Z to 2026-11-21T08:31:00Z, PARTIAL: the window has not ended and is still receiving records (no complete window of the last 60 has data)',
+    );
+    expect(given.out.split('\n')[0]).toContain(
+      'window 2026-11-21T08:31:00Z to 2026-11-21T08:32:00Z, PARTIAL: the window has not ended',
+    );
+    expect(JSON.parse(json.out)).toMatchObject({ partial: true });
   });
 
   it('says when no recent window has data', async () => {

@@ -336,31 +336,73 @@ describe('Function: topGroups', () => {
     ]);
   });
 
-  it('defaults to the latest window with data', async () => {
+  it('defaults to the latest complete window with data', async () => {
     // Act
     const top = await topGroups({ ...target, client, metric: 'requests', nowMs: at('2026-11-21T08:40:10Z') });
 
     // Assess
     expect(top).toMatchObject({
       windowChoice: 'latest',
+      partial: false,
       window: { start: '2026-11-21T08:31:00.000Z', end: '2026-11-21T08:32:00.000Z' },
     });
     expect(top.results.map((r) => [r.group.ip, r.metrics.requests])).toStrictEqual([
       ['198.51.100.23', 1],
       ['203.0.113.9', 1],
     ]);
-    // 10 windows probed 4 at a time, newest first (08:40 … 08:29), then the ranking Query
+    // 9 complete windows probed 4 at a time, newest first (08:39 … 08:28), then the ranking Query
     expect(top.requests).toBe(13);
   });
 
-  it('falls back to the current window, empty, when no recent window has data', async () => {
+  it('ranks the window that just ended, not the current one that just started (which has data too)', async () => {
+    // Act: 08:31 has data but has run for 5 s; 08:30 ended 5 s ago
+    const top = await topGroups({ ...target, client, metric: 'requests', nowMs: at('2026-11-21T08:31:05Z') });
+
+    // Assess
+    expect(top).toMatchObject({
+      windowChoice: 'latest',
+      partial: false,
+      window: { start: '2026-11-21T08:30:00.000Z', end: '2026-11-21T08:31:00.000Z' },
+    });
+    expect(top.results[0]).toMatchObject({ group: { ip: '203.0.113.9' }, metrics: { requests: 3 } });
+  });
+
+  it('falls back to the newest partial window with data, marked partial, when no complete one has any', async () => {
+    // Act: nothing before 08:30, which is still running
+    const top = await topGroups({ ...target, client, metric: 'requests', nowMs: at('2026-11-21T08:30:50Z') });
+
+    // Assess
+    expect(top).toMatchObject({
+      windowChoice: 'latest-partial',
+      partial: true,
+      window: { start: '2026-11-21T08:30:00.000Z', end: '2026-11-21T08:31:00.000Z' },
+    });
+    expect(top.results.length).toBeGreaterThan(0);
+  });
+
+  it('marks a given window that has not ended as partial', async () => {
+    // Act
+    const top = await topGroups({
+      ...target,
+      client,
+      metric: 'requests',
+      windowStartMs: at('2026-11-21T08:31:00Z'),
+      nowMs: at('2026-11-21T08:31:30Z'),
+    });
+
+    // Assess
+    expect(top).toMatchObject({ windowChoice: 'given', partial: true });
+  });
+
+  it('falls back to the newest complete window, empty, when no recent window has data', async () => {
     // Act
     const top = await topGroups({ ...target, client, metric: 'requests', nowMs: at('2026-11-21T10:00:30Z') });
 
     // Assess
     expect(top).toMatchObject({
       windowChoice: 'none-found',
-      window: { start: '2026-11-21T10:00:00.000Z', end: '2026-11-21T10:01:00.000Z' },
+      partial: false,
+      window: { start: '2026-11-21T09:59:00.000Z', end: '2026-11-21T10:00:00.000Z' },
       results: [],
       requests: 60,
     });
@@ -385,21 +427,28 @@ describe('Function: topGroups', () => {
 
 describe('Function: latestWindow', () => {
   it.each([
-    ['rbi-results', requestsByIp, '2026-11-21T08:40:00Z', 60, '2026-11-21T08:31:00.000Z'],
-    ['rbi-results', requestsByIp, '2026-11-21T08:30:59Z', 60, '2026-11-21T08:30:00.000Z'],
-    ['rbi-results', requestsByIp, '2026-11-21T08:29:59Z', 60, undefined],
-    ['rbi-results', requestsByIp, '2026-11-21T08:40:00Z', 5, undefined],
-    ['sensors-results', sensorStats, '2026-11-21T08:40:00Z', 60, '2026-11-21T08:33:00.000Z'],
-    ['unranked-results', unranked, '2026-11-21T08:40:00Z', 60, '2026-11-21T08:31:00.000Z'],
+    ['rbi-results', requestsByIp, '2026-11-21T08:40:00Z', 60, '2026-11-21T08:31:00.000Z', false],
+    ['rbi-results', requestsByIp, '2026-11-21T08:31:01Z', 60, '2026-11-21T08:30:00.000Z', false],
+    ['rbi-results', requestsByIp, '2026-11-21T08:30:59Z', 60, '2026-11-21T08:30:00.000Z', true],
+    ['rbi-results', requestsByIp, '2026-11-21T08:29:59Z', 60, undefined, false],
+    ['rbi-results', requestsByIp, '2026-11-21T08:40:00Z', 5, undefined, false],
+    ['sensors-results', sensorStats, '2026-11-21T08:40:00Z', 60, '2026-11-21T08:33:00.000Z', false],
+    ['sensors-results', sensorStats, '2026-11-21T08:36:00Z', 60, '2026-11-21T08:31:00.000Z', false],
+    ['unranked-results', unranked, '2026-11-21T08:40:00Z', 60, '2026-11-21T08:31:00.000Z', false],
+    ['unranked-results', unranked, '2026-11-21T08:31:30Z', 60, '2026-11-21T08:30:00.000Z', false],
+    ['unranked-results', unranked, '2026-11-21T08:30:30Z', 60, '2026-11-21T08:30:00.000Z', true],
   ] as const)(
-    'finds in $0 at $2 ($3 windows back): $4',
-    async (tableName, definition, now, searchWindows, start) => {
+    'finds in $0 at $2 ($3 windows back): $4 (partial: $5)',
+    async (tableName, definition, now, searchWindows, start, partial) => {
       // Act
       const latest = await latestWindow({ client, tableName, definition, nowMs: at(now), searchWindows });
 
       // Assess
       expect(latest === undefined ? undefined : new Date(latest.startMs).toISOString()).toBe(start);
-      if (latest !== undefined) expect(latest.endMs - latest.startMs).toBe(definition.window.sizeMs);
+      if (latest !== undefined) {
+        expect(latest.endMs - latest.startMs).toBe(definition.window.sizeMs);
+        expect(latest.partial).toBe(partial);
+      }
     },
   );
 });

@@ -82,6 +82,8 @@ interface Scenario {
   readonly persistKinesis?: boolean;
   /** Runs between the first and the second half of the traffic (records still in flight). */
   readonly midStream?: (stack: Stack) => Promise<void>;
+  /** Buffered mode's flush interval (tumbling windows), or 0: every batch written (ADR 0001 / 0002). */
+  readonly flushEveryMs: number;
 }
 
 interface Outcome {
@@ -170,6 +172,7 @@ const runScenario = async (scenario: Scenario): Promise<Outcome> => {
     kinesisEndpoint: kinesis.endpoint,
     dynamodbEndpoint: proxy.endpoint,
     shardCount: 2,
+    flushEveryMs: scenario.flushEveryMs,
     eventSourceMapping: mapping,
     finalizeIntervalMs: 3_600_000,
     onFailureDir: join(scratch, 'on-failure'),
@@ -274,10 +277,14 @@ const mappingTotals = (stack: Stack) => {
   };
 };
 
-describe('Fault injection on the local stack: results stay exactly once', () => {
+describe.each([
+  ['per batch', 0],
+  ['buffered, flushed every 2 s', 2_000],
+])('Fault injection on the local stack: results stay exactly once, writes %s', (_mode, flushEveryMs) => {
   it('DynamoDB throttling: ~20 % of writes and 30 % of reads refused', async () => {
     // Prepare
     const scenario: Scenario = {
+      flushEveryMs,
       seed: 11,
       rules: [
         { fault: 'throughput-exceeded', operations: 'writes', probability: 0.2 },
@@ -317,6 +324,7 @@ describe('Fault injection on the local stack: results stay exactly once', () => 
   it('DynamoDB 5xx: 500s and 503s before the write, 500s after it landed, dropped connections', async () => {
     // Prepare
     const scenario: Scenario = {
+      flushEveryMs,
       seed: 12,
       rules: [
         {
@@ -345,27 +353,29 @@ describe('Fault injection on the local stack: results stay exactly once', () => 
     expect(stats.injectedAfterApply).toBe(stats.byRule['lost-answer']);
   }, 600_000);
 
-  it('function timeout mid-batch: a write hangs after k writes, before and after it lands; the worker is killed', async () => {
-    // Prepare: the handler stops starting writes 3 s before its deadline, so 5 s leaves it 2 s of writing.
+  it('hung DynamoDB requests mid-batch, before and after the write lands: timed out and retried in the invocation', async () => {
+    // Prepare: each hang costs one request timeout (AWS_TIMEOUTS.requestTimeoutMs, 5 s); the function
+    // has 20 s, so the retry happens inside the invocation, and no function times out.
     const scenario: Scenario = {
+      flushEveryMs,
       seed: 13,
-      functionTimeoutMs: 5_000,
+      functionTimeoutMs: 20_000,
       rules: [
-        { fault: 'hang', operations: ['PutItem'], afterWrites: 5, count: 1, name: 'crash-before-write' },
+        { fault: 'hang', operations: ['PutItem'], afterWrites: 5, count: 1, name: 'hang-before-write' },
         {
           fault: 'hang',
           operations: ['PutItem'],
           afterWrites: 40,
           count: 1,
           phase: 'after',
-          name: 'crash-after-write',
+          name: 'hang-after-write',
         },
         {
           fault: 'hang',
           operations: ['BatchWriteItem'],
           afterWrites: 60,
           count: 1,
-          name: 'crash-in-dead-letters',
+          name: 'hang-in-dead-letters',
         },
       ],
     };
@@ -378,19 +388,18 @@ describe('Fault injection on the local stack: results stay exactly once', () => 
     const { stack } = outcome;
     const stats = stack.proxy.stats();
     expect(stats.byKind.hang).toBe(3);
-    expect(stats.byRule['crash-after-write']).toBe(1);
+    expect(stats.byRule['hang-after-write']).toBe(1);
     expect(stats.injectedAfterApply).toBe(1);
-    expect(stats.hanging).toBe(0); // every hung caller was killed
+    expect(stats.hanging).toBe(0); // every hung request's connection was closed by its caller
     const invokers = stack.runtime.pipelines.map((p) => p.invoker.stats());
-    expect(invokers.reduce((n, s) => n + s.timeouts, 0)).toBeGreaterThanOrEqual(3);
-    // Every killed container was replaced by a cold start (at least one per shard to begin with).
-    expect(invokers.reduce((n, s) => n + s.coldStarts, 0)).toBeGreaterThanOrEqual(3 + 1);
-    expect(mappingTotals(stack).failures).toBeGreaterThanOrEqual(3);
+    expect(invokers.reduce((n, s) => n + s.timeouts, 0)).toBe(0);
+    expect(mappingTotals(stack).failures).toBe(0);
   }, 600_000);
 
   it('resharding mid-stream: a split, then a merge, while records are in flight', async () => {
     // Prepare
     const scenario: Scenario = {
+      flushEveryMs,
       seed: 14,
       midStream: async ({ runtime }) => {
         for (const pipeline of runtime.pipelines) {
@@ -454,6 +463,7 @@ describe('Fault injection on the local stack: results stay exactly once', () => 
   it('restart of the local Kinesis mid-stream: the mapping resumes after its checkpoints', async () => {
     // Prepare
     const scenario: Scenario = {
+      flushEveryMs,
       seed: 15,
       persistKinesis: true,
       midStream: async ({ kinesis }) => {

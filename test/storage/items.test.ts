@@ -22,8 +22,8 @@ import { sourcesFrom } from '../helpers/sources.ts';
 
 const WINDOW = Date.parse('2026-11-21T08:30:00Z');
 const ARRIVAL = Date.parse('2026-11-21T08:31:00Z');
-/** Window end (08:31) plus allowed lateness (5 min). */
-const FINAL_AT = Date.parse('2026-11-21T08:36:00Z');
+/** Window end (08:31) plus allowed lateness (5 min) plus flushEvery (60 s, buffered writes). */
+const FINAL_AT = Date.parse('2026-11-21T08:37:00Z');
 const THIRTY_DAYS_MS = 30 * 86_400_000;
 
 const accessLine = (ip: string, path: string, status: number, bytes: number, seconds: string): string =>
@@ -85,7 +85,7 @@ describe('Function: buildResultItem', () => {
       windowEnd: { S: '2026-11-21T08:31:00.000Z' },
       windowKey: { S: 'requests-by-ip#2026-11-21T08:30:00.000Z' },
       status: { S: 'open' },
-      finalAt: { S: '2026-11-21T08:36:00.000Z' },
+      finalAt: { S: '2026-11-21T08:37:00.000Z' },
       openPipeline: { S: 'requests-by-ip' },
       records: { N: '3' },
       updatedAt: { S: '2026-11-21T08:31:00.000Z' },
@@ -111,8 +111,8 @@ describe('Function: buildResultItem', () => {
 
   it.each([
     ['before the window ends', WINDOW + 30_000, 'open'],
-    ['exactly at end plus allowed lateness', FINAL_AT, 'open'],
-    ['one millisecond after end plus allowed lateness', FINAL_AT + 1, 'final'],
+    ['exactly at end plus allowed lateness plus flushEvery', FINAL_AT, 'open'],
+    ['one millisecond after end plus allowed lateness plus flushEvery', FINAL_AT + 1, 'final'],
     ['days later', FINAL_AT + 3 * 86_400_000, 'final'],
   ])(
     'marks a window written %s (now %i) as %s, with openPipeline only while open',
@@ -123,7 +123,7 @@ describe('Function: buildResultItem', () => {
       // Assess
       expect(item.status).toStrictEqual({ S: status });
       expect(item.openPipeline).toStrictEqual(status === 'open' ? { S: 'requests-by-ip' } : undefined);
-      expect(item.finalAt).toStrictEqual({ S: '2026-11-21T08:36:00.000Z' });
+      expect(item.finalAt).toStrictEqual({ S: '2026-11-21T08:37:00.000Z' });
       expect(item.expiresAt).toStrictEqual({ N: '1797841860' });
     },
   );

@@ -3,7 +3,8 @@ import {
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
-import { DeadlineError, isRetryable, withRetry } from '../../shared/storage/index.ts';
+import { AWS_TIMEOUTS } from '../../shared/aws/timeouts.ts';
+import { AttemptTimeoutError, DeadlineError, isRetryable, withRetry } from '../../shared/storage/index.ts';
 
 const throttled = (): ProvisionedThroughputExceededException =>
   new ProvisionedThroughputExceededException({
@@ -36,6 +37,7 @@ describe('Function: isRetryable', () => {
     ['RequestLimitExceeded', Object.assign(new Error('x'), { name: 'RequestLimitExceeded' }), true],
     ['InternalServerError', Object.assign(new Error('x'), { name: 'InternalServerError' }), true],
     ['TimeoutError', Object.assign(new Error('x'), { name: 'TimeoutError' }), true],
+    ['AttemptTimeoutError', new AttemptTimeoutError(5_000, 1, false), true],
     ['ECONNRESET', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), true],
     ['EAI_AGAIN', Object.assign(new Error('dns'), { code: 'EAI_AGAIN' }), true],
     [
@@ -186,5 +188,112 @@ describe('Function: withRetry', () => {
     // Assess
     await expect(attempt).rejects.toStrictEqual(new DeadlineError('Deadline reached before attempt 2'));
     expect(operation).toHaveBeenCalledTimes(1);
+  });
+
+  describe('attempt timeouts', () => {
+    /** An operation that never settles on its own (a hung request) but records the signal it was given. */
+    const hanging = () => {
+      const signals: AbortSignal[] = [];
+      const operation = vi.fn(
+        (signal: AbortSignal): Promise<string> =>
+          new Promise<string>(() => {
+            signals.push(signal);
+          }),
+      );
+      return { operation, signals };
+    };
+
+    it('aborts an attempt that outlasts attemptTimeoutMs and retries it like a 5xx', async () => {
+      // Prepare: the first attempt hangs, the second answers.
+      const signals: AbortSignal[] = [];
+      const operation = vi.fn((signal: AbortSignal): Promise<string> => {
+        signals.push(signal);
+        return signals.length === 1 ? new Promise<string>(() => undefined) : Promise.resolve('ok');
+      });
+      const retries: unknown[] = [];
+
+      // Act
+      const started = Date.now();
+      const value = await withRetry(operation, {
+        deadlineMs: Date.now() + 10_000,
+        attemptTimeoutMs: 50,
+        random: () => 0,
+        onRetry: (error) => retries.push(error),
+      });
+
+      // Assess
+      expect(value).toBe('ok');
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(operation).toHaveBeenCalledTimes(2);
+      expect(signals[0]?.aborted).toBe(true);
+      expect(signals[0]?.reason).toStrictEqual(new AttemptTimeoutError(50, 1, false));
+      expect(signals[1]?.aborted).toBe(false);
+      expect(retries).toStrictEqual([new AttemptTimeoutError(50, 1, false)]);
+      expect((retries[0] as Error).message).toBe('No answer within 50 ms (attempt 1)');
+    });
+
+    it('cuts an attempt at the deadline when less than attemptTimeoutMs is left', async () => {
+      // Prepare
+      const { operation, signals } = hanging();
+
+      // Act
+      const started = Date.now();
+      const thrown = await withRetry(operation, {
+        deadlineMs: started + 100,
+        attemptTimeoutMs: 60_000,
+      }).catch((error: unknown) => error);
+
+      // Assess
+      const elapsed = Date.now() - started;
+      expect(elapsed).toBeGreaterThanOrEqual(90);
+      expect(elapsed).toBeLessThan(2_000);
+      expect(thrown).toBeInstanceOf(DeadlineError);
+      const cause = (thrown as DeadlineError).cause as AttemptTimeoutError;
+      expect(cause).toBeInstanceOf(AttemptTimeoutError);
+      expect(cause.cutByDeadline).toBe(true);
+      expect(cause.timeoutMs).toBeLessThanOrEqual(100);
+      expect(signals[0]?.aborted).toBe(true);
+    });
+
+    it('reports the timeout, not the AbortError an SDK call rejects with when its signal aborts', async () => {
+      // Prepare: like client.send(command, { abortSignal }), the operation rejects on abort.
+      const operation = (signal: AbortSignal): Promise<string> =>
+        new Promise<string>((_resolve, reject) => {
+          signal.addEventListener('abort', () =>
+            reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })),
+          );
+        });
+
+      // Act
+      const thrown = await withRetry(operation, {
+        deadlineMs: Date.now() + 10_000,
+        attemptTimeoutMs: 20,
+        maxAttempts: 2,
+        random: () => 0,
+      }).catch((error: unknown) => error);
+
+      // Assess
+      expect(thrown).toStrictEqual(new AttemptTimeoutError(20, 2, false));
+    });
+
+    it('defaults attemptTimeoutMs to AWS_TIMEOUTS.requestTimeoutMs', async () => {
+      // Prepare
+      const { operation } = hanging();
+      vi.useFakeTimers();
+      try {
+        // Act
+        const attempt = withRetry(operation, { deadlineMs: Date.now() + 60_000, maxAttempts: 1 }).catch(
+          (error: unknown) => error,
+        );
+        await vi.advanceTimersByTimeAsync(AWS_TIMEOUTS.requestTimeoutMs - 1);
+        expect(operation).toHaveBeenCalledTimes(1);
+        await vi.advanceTimersByTimeAsync(1);
+
+        // Assess
+        expect(await attempt).toStrictEqual(new AttemptTimeoutError(AWS_TIMEOUTS.requestTimeoutMs, 1, false));
+      } finally {
+        vi.useRealTimers();
+      }
+    });
   });
 });

@@ -17,6 +17,12 @@ describe('Function: parseIsoTimestamp', () => {
     ['2024-02-29T00:00:00Z', '2024-02-29T00:00:00.000Z'],
     ['1970-01-01T00:00:00Z', '1970-01-01T00:00:00.000Z'],
     ['9999-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z'],
+    // RFC 3339 section 5.6: "T" and "Z" may be lowercase.
+    ['2026-12-04t09:35:00Z', '2026-12-04T09:35:00.000Z'],
+    ['2026-12-04t09:35:00z', '2026-12-04T09:35:00.000Z'],
+    ['2026-12-04T09:35:00.250z', '2026-12-04T09:35:00.250Z'],
+    ['2026-12-04t09:35:00.250+01:00', '2026-12-04T08:35:00.250Z'],
+    ['2026-12-04t09:35', '2026-12-04T09:35:00.000Z'],
   ])('parses %s (zone-less means UTC)', (input, expected) => {
     expect(new Date(parseIsoTimestamp(input) as number).toISOString()).toBe(expected);
   });
@@ -31,6 +37,8 @@ describe('Function: parseIsoTimestamp', () => {
     '21/11/2026',
     'Sat Nov 21 2026',
     '2026-11-21T08:30:00ZZ',
+    '2026-11-21x08:30:00Z',
+    '2026-11-21T08:30:00x',
     '',
     '1700000000',
   ])('rejects %j', (input) => {
@@ -104,7 +112,7 @@ describe('Fast paths of the timestamp parsers', () => {
   const isoLike = fc
     .tuple(
       fc.date({ min: new Date(0), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }),
-      fc.constantFrom('T', ' '),
+      fc.constantFrom('T', 't', ' '),
       fc.constantFrom('', '.5', '.123', '.123456'),
       fc.constantFrom('Z', 'z', '', '+00:00', '-05:30', '+0100', '+14'),
     )
@@ -114,7 +122,7 @@ describe('Fast paths of the timestamp parsers', () => {
     );
   const mutate = (text: string, at: number, char: string): string =>
     text.slice(0, at) + char + text.slice(at + 1);
-  const anyChar = fc.constantFrom('0', '9', ':', '-', 'T', 'Z', ' ', '+', '.', 'x', '/', '\u0660');
+  const anyChar = fc.constantFrom('0', '9', ':', '-', 'T', 't', 'Z', 'z', ' ', '+', '.', 'x', '/', '\u0660');
 
   it('parseIsoTimestamp equals the strict parser on valid and mutated ISO strings', () => {
     fc.assert(

@@ -366,12 +366,14 @@ export const unwrapCases: readonly CorpusCase[] = [
     pipeline: ohlc,
     payload: kpl([...lenField(1, utf8('pk')), ...lenField(3, kplRecord(5, utf8(good)))]),
     expected: 'kpl-corrupt',
+    note: 'only this user record is rejected; the test of siblings is in test/decode',
   },
   {
     name: 'KPL explicit hash key index past the table',
     pipeline: ohlc,
     payload: kpl([...lenField(1, utf8('pk')), ...lenField(3, kplRecord(0, utf8(good), 3))]),
     expected: 'kpl-corrupt',
+    note: 'only this user record is rejected; the test of siblings is in test/decode',
   },
   {
     name: 'KPL partition key table entry as a varint',

@@ -1,0 +1,1 @@
+export { AWS_TIMEOUTS, type AwsTimeouts, timedRequestHandler } from './timeouts.ts';
