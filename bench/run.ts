@@ -1,4 +1,9 @@
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { quietNodeVersionWarning } from '../shared/runtime/quietNodeVersionWarning.ts';
+import { costChartSvg } from './cost/costChart.ts';
+import { type CostFigure, measureCost } from './cost/costFigure.ts';
+import { handlerAgreement } from './cost/handlerAgreement.ts';
 import { DynaliteProcess } from './dynamo/DynaliteProcess.ts';
 import { type DynamoCost, dynamoCost } from './dynamo/dynamoCost.ts';
 import { measureWriteCost } from './dynamo/writeCost.ts';
@@ -12,7 +17,7 @@ import { comparePeers, type PeerComparison } from './peers/comparePeers.ts';
 import { formatTable } from './report/formatTable.ts';
 import { reportTables } from './report/reportTables.ts';
 import type { BenchResults, HeadlineRatios } from './report/types.ts';
-import { writeResults } from './report/writeResults.ts';
+import { resultsBase, writeResults } from './report/writeResults.ts';
 import { parseRunOptions } from './runOptions.ts';
 
 // The SDK warns that releases after January 2027 need Node 22; the bench measures, it does not upgrade.
@@ -36,6 +41,7 @@ let dynamo: DynamoCost | undefined;
 let handler: EndToEndRow[] | undefined;
 let lambda: LambdaPackage | undefined;
 let memory: MemoryRow[] | undefined;
+let cost: CostFigure | undefined;
 
 if (has('fold')) {
   step('1. fold throughput');
@@ -75,6 +81,17 @@ if (has('memory')) {
   step('6. memory (child processes)');
   memory = measureMemory(settings.memoryRecords);
 }
+if (has('cost')) {
+  step('7. cost per million events (virtual clock, dynalite)');
+  const dynalite = await DynaliteProcess.start();
+  const client = dynamoDbClient(dynalite.endpoint);
+  try {
+    cost = await measureCost(client, settings.cost, (line) => process.stderr.write(`${line}\n`));
+  } finally {
+    client.destroy();
+    await dynalite.stop();
+  }
+}
 
 const sets = fold?.metricSets;
 const ratios: HeadlineRatios = {
@@ -85,7 +102,16 @@ const ratios: HeadlineRatios = {
   naiveVsOurWriteUnits: dynamo && round(dynamo.totalNaiveWriteUnits / dynamo.totalWriteUnits),
   examplesFoldVsBaseline:
     fold && Object.fromEntries(fold.examples.map((e) => [e.pipeline, e.foldVsBaseline])),
+  costVsFlink: cost?.ratios[cost.defaultMode]?.costVsFlink,
+  writeUnitsVsWindowLowerBound: cost?.ratios[cost.defaultMode]?.writeUnitsVsWindowLowerBound,
+  coalescedVsPerBatch: cost?.ratios.coalescedVsPerBatch,
 };
+const base = resultsBase({ startedAt, settings });
+let chart: string | undefined;
+if (cost !== undefined) {
+  chart = `${base}-cost.svg`;
+  writeFileSync(chart, await costChartSvg(cost));
+}
 const results: BenchResults = {
   schemaVersion: 1,
   startedAt,
@@ -99,7 +125,12 @@ const results: BenchResults = {
   handler: handler && { emulator: 'dynalite', rows: handler },
   lambda,
   memory,
+  cost: cost && {
+    ...cost,
+    chart: chart && basename(chart),
+    perBatchVsHandlerFigure: handler && handlerAgreement(cost, handler),
+  },
 };
 const path = writeResults(results);
 process.stdout.write(reportTables(results).map(formatTable).join('\n'));
-process.stdout.write(`\nResults written to ${path}\n`);
+process.stdout.write(`\nResults written to ${path}${chart === undefined ? '' : ` and ${chart}`}\n`);

@@ -1,13 +1,13 @@
 import type { RunSettings } from './report/types.ts';
 
 /** The figures a run can measure, in order. */
-export const SECTIONS = ['fold', 'peers', 'dynamo', 'handler', 'lambda', 'memory'] as const;
+export const SECTIONS = ['fold', 'peers', 'dynamo', 'handler', 'lambda', 'memory', 'cost'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 const EXAMPLE_NAMES = ['requests-by-ip', 'category-averages', 'ohlc', 'sensor-stats'];
 
 /**
- * Settings from the command line: `--quick` (a reduced set in under a minute) and
+ * Settings from the command line: `--quick` (a reduced set in about two minutes) and
  * `--only=fold,peers` (some figures only, for development).
  *
  * @example
@@ -41,6 +41,14 @@ export const parseRunOptions = (argv: readonly string[]): RunSettings => {
         },
         coldInitRuns: 3,
         memoryRecords: 10_000,
+        cost: {
+          pipelines: EXAMPLE_NAMES,
+          rates: [10, 1_000],
+          shardCounts: [1],
+          partitionings: ['keyed'],
+          minutes: 2,
+          measurement: { perBatchItemWrites: 600, coalescedRecords: 10_000 },
+        },
       }
     : {
         mode: 'full',
@@ -52,5 +60,13 @@ export const parseRunOptions = (argv: readonly string[]): RunSettings => {
         endToEnd: { recordsPerBatch: 1_000, warmupBatches: 2, batches: 30, pipelines: EXAMPLE_NAMES },
         coldInitRuns: 9,
         memoryRecords: 10_000,
+        cost: {
+          pipelines: EXAMPLE_NAMES,
+          rates: [10, 100, 1_000],
+          shardCounts: [1, 4],
+          partitionings: ['keyed', 'random'],
+          minutes: 10,
+          measurement: { perBatchItemWrites: 2_000, coalescedRecords: 40_000 },
+        },
       };
 };

@@ -1,5 +1,6 @@
 import { BATCH_EPOCH_MS, clfTime, recordTimes } from './clock.ts';
 import { httpStatus, logNormal } from './distributions.ts';
+import { keptSampler } from './keptSampler.ts';
 import { ipPool, pathPool, USER_AGENTS } from './keyPools.ts';
 import { seededRandom } from './prng.ts';
 import type { GeneratedRecord, GeneratorOptions } from './types.ts';
@@ -21,20 +22,23 @@ const REFERERS = [
  */
 export const accessLogs = (options: GeneratorOptions): GeneratedRecord[] => {
   const random = seededRandom(options.seed ?? 1);
-  const ips = ipPool(random, 500);
-  const paths = pathPool(random, 200);
-  const nextIp = zipfSampler(random, ips.length, 1.1);
+  const pools = options.poolSeed === undefined ? random : seededRandom(options.poolSeed);
+  const ips = ipPool(pools, 500);
+  const paths = pathPool(pools, 200);
+  const nextIp = keptSampler(random, ips, options.keepGroup);
   const nextPath = zipfSampler(random, paths.length, 1.1);
   const startMs = options.startMs ?? BATCH_EPOCH_MS;
+  const times = options.times ?? recordTimes;
   const records: GeneratedRecord[] = [];
   for (let i = 0; i < options.count; i++) {
-    const { eventMs, arrivalMs } = recordTimes(random, i, options.count, startMs);
+    const { eventMs, arrivalMs } = times(random, i, options.count, startMs);
     const status = httpStatus(random);
     const bytes = status === 304 ? 0 : Math.round(logNormal(random, 2_000, 1.2));
     const seconds = (logNormal(random, 0.02, 0.9) + 0.0005).toFixed(3);
     const method = random.next() < 0.8 ? 'GET' : 'POST';
-    const text = `${ips[nextIp()]} - - [${clfTime(eventMs)}] "${method} ${paths[nextPath()]} HTTP/1.1" ${status} ${bytes} "${random.pick(REFERERS)}" "${random.pick(USER_AGENTS)}" ${seconds}`;
-    records.push({ text, arrivalMs });
+    const ip = ips[nextIp()] as string;
+    const text = `${ip} - - [${clfTime(eventMs)}] "${method} ${paths[nextPath()]} HTTP/1.1" ${status} ${bytes} "${random.pick(REFERERS)}" "${random.pick(USER_AGENTS)}" ${seconds}`;
+    records.push({ text, arrivalMs, key: ip });
   }
   return records;
 };

@@ -11,6 +11,14 @@ export interface RecordTimes {
   readonly arrivalMs: number;
 }
 
+/** Gives the times of the `index`-th of `count` records of a batch starting at `startMs`. */
+export type RecordClock = (
+  random: SeededRandom,
+  index: number,
+  count: number,
+  startMs: number,
+) => RecordTimes;
+
 /**
  * Times of the `index`-th of `count` records: arrivals evenly spread over {@link BATCH_SPAN_MS} (in stream
  * order), event times a little earlier (exponential delay, mean 400 ms, capped at 30 s), so nothing is late.
@@ -18,12 +26,7 @@ export interface RecordTimes {
  * @example
  * recordTimes(random, 0, 10_000, BATCH_EPOCH_MS); // { eventMs: ~start - 0.4 s, arrivalMs: start }
  */
-export const recordTimes = (
-  random: SeededRandom,
-  index: number,
-  count: number,
-  startMs: number,
-): RecordTimes => {
+export const recordTimes: RecordClock = (random, index, count, startMs) => {
   const arrivalMs = startMs + Math.floor((index * BATCH_SPAN_MS) / count);
   const delayMs = Math.min(30_000, Math.floor(-Math.log(1 - random.next()) * 400));
   return { eventMs: arrivalMs - delayMs, arrivalMs };

@@ -1,8 +1,8 @@
 import { BATCH_EPOCH_MS, recordTimes } from './clock.ts';
 import { logNormal } from './distributions.ts';
+import { keptSampler } from './keptSampler.ts';
 import { seededRandom } from './prng.ts';
 import type { GeneratedRecord, GeneratorOptions } from './types.ts';
-import { zipfSampler } from './zipf.ts';
 
 const CATEGORIES = [
   'books',
@@ -37,16 +37,19 @@ const CATEGORIES = [
  */
 export const csvRows = (options: GeneratorOptions): GeneratedRecord[] => {
   const random = seededRandom(options.seed ?? 1);
-  const nextCategory = zipfSampler(random, CATEGORIES.length, 1.1);
+  const nextCategory = keptSampler(random, CATEGORIES, options.keepGroup);
   const startMs = options.startMs ?? BATCH_EPOCH_MS;
+  const times = options.times ?? recordTimes;
   const records: GeneratedRecord[] = [];
   for (let i = 0; i < options.count; i++) {
-    const { eventMs, arrivalMs } = recordTimes(random, i, options.count, startMs);
+    const { eventMs, arrivalMs } = times(random, i, options.count, startMs);
     const price = logNormal(random, 15, 0.7).toFixed(2);
     const quantity = 1 + random.int(5);
+    const category = CATEGORIES[nextCategory()] as string;
     records.push({
-      text: `${new Date(eventMs).toISOString()},${CATEGORIES[nextCategory()]},${price},${quantity}`,
+      text: `${new Date(eventMs).toISOString()},${category},${price},${quantity}`,
       arrivalMs,
+      key: category,
     });
   }
   return records;

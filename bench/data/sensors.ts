@@ -1,7 +1,7 @@
 import { BATCH_EPOCH_MS, recordTimes } from './clock.ts';
+import { keptSampler } from './keptSampler.ts';
 import { seededRandom } from './prng.ts';
 import type { GeneratedRecord, GeneratorOptions } from './types.ts';
-import { zipfSampler } from './zipf.ts';
 
 const SITES = ['north-field', 'south-field', 'greenhouse-a', 'greenhouse-b', 'warehouse'];
 
@@ -16,12 +16,14 @@ const SITES = ['north-field', 'south-field', 'greenhouse-a', 'greenhouse-b', 'wa
 export const sensors = (options: GeneratorOptions): GeneratedRecord[] => {
   const random = seededRandom(options.seed ?? 1);
   const devices = Array.from({ length: 300 }, (_, i) => `sensor-${String(i).padStart(4, '0')}`);
-  const base = devices.map(() => 15 + random.next() * 10);
-  const nextDevice = zipfSampler(random, devices.length, 1.1);
+  const pools = options.poolSeed === undefined ? random : seededRandom(options.poolSeed);
+  const base = devices.map(() => 15 + pools.next() * 10);
+  const nextDevice = keptSampler(random, devices, options.keepGroup);
   const startMs = options.startMs ?? BATCH_EPOCH_MS;
+  const times = options.times ?? recordTimes;
   const records: GeneratedRecord[] = [];
   for (let i = 0; i < options.count; i++) {
-    const { eventMs, arrivalMs } = recordTimes(random, i, options.count, startMs);
+    const { eventMs, arrivalMs } = times(random, i, options.count, startMs);
     const d = nextDevice();
     const reading = {
       device: devices[d],
@@ -35,7 +37,7 @@ export const sensors = (options: GeneratorOptions): GeneratedRecord[] => {
       sequence: 1_000_000 + i,
       unit: 'celsius',
     };
-    records.push({ text: JSON.stringify(reading), arrivalMs });
+    records.push({ text: JSON.stringify(reading), arrivalMs, key: reading.device as string });
   }
   return records;
 };

@@ -1,8 +1,8 @@
 import { BATCH_EPOCH_MS, recordTimes } from './clock.ts';
+import { keptSampler } from './keptSampler.ts';
 import { symbolPool } from './keyPools.ts';
 import { seededRandom } from './prng.ts';
 import type { GeneratedRecord, GeneratorOptions } from './types.ts';
-import { zipfSampler } from './zipf.ts';
 
 const VENUES = ['XNAS', 'XNYS', 'ARCX', 'BATS', 'IEXG'];
 
@@ -16,13 +16,15 @@ const VENUES = ['XNAS', 'XNYS', 'ARCX', 'BATS', 'IEXG'];
  */
 export const trades = (options: GeneratorOptions): GeneratedRecord[] => {
   const random = seededRandom(options.seed ?? 1);
-  const symbols = symbolPool(random, 50);
-  const prices = symbols.map(() => 10 + random.int(400));
-  const nextSymbol = zipfSampler(random, symbols.length, 1.1);
+  const pools = options.poolSeed === undefined ? random : seededRandom(options.poolSeed);
+  const symbols = symbolPool(pools, 50);
+  const prices = symbols.map(() => 10 + pools.int(400));
+  const nextSymbol = keptSampler(random, symbols, options.keepGroup);
   const startMs = options.startMs ?? BATCH_EPOCH_MS;
+  const times = options.times ?? recordTimes;
   const records: GeneratedRecord[] = [];
   for (let i = 0; i < options.count; i++) {
-    const { eventMs, arrivalMs } = recordTimes(random, i, options.count, startMs);
+    const { eventMs, arrivalMs } = times(random, i, options.count, startMs);
     const s = nextSymbol();
     const price = Math.max(0.01, (prices[s] as number) * (1 + (random.next() - 0.5) * 0.002));
     prices[s] = price;
@@ -38,7 +40,7 @@ export const trades = (options: GeneratorOptions): GeneratedRecord[] => {
       currency: 'USD',
       sequence: 48_000_000 + i,
     };
-    records.push({ text: JSON.stringify(trade), arrivalMs });
+    records.push({ text: JSON.stringify(trade), arrivalMs, key: trade.symbol as string });
   }
   return records;
 };

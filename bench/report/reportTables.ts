@@ -1,4 +1,5 @@
 import { machineLine } from '../harness/machine.ts';
+import { costTables } from './costTables.ts';
 import { num, type TextTable, times } from './formatTable.ts';
 import type { BenchResults } from './types.ts';
 
@@ -257,6 +258,7 @@ export const reportTables = (r: BenchResults): TextTable[] => {
       ],
     });
   }
+  if (r.cost !== undefined) tables.push(...costTables(r.cost, r.cost.perBatchVsHandlerFigure));
   const ratio = r.ratios;
   tables.push({
     title: 'Headline ratios (directions in bench/README.md)',
@@ -286,6 +288,21 @@ export const reportTables = (r: BenchResults): TextTable[] => {
         'naiveVsOurWriteUnits',
         times(ratio.naiveVsOurWriteUnits),
         'naive per-record writer units ÷ ours (> 1: we spend fewer)',
+      ],
+      [
+        'costVsFlink',
+        times(ratio.costVsFlink),
+        'streamfold (default settings) ÷ Managed Flink, $ without Kinesis, worst example, 1,000 rec/s/shard, keyed (< 1: cheaper)',
+      ],
+      [
+        'writeUnitsVsWindowLowerBound',
+        times(ratio.writeUnitsVsWindowLowerBound),
+        'our write units (table + indexes + finalizer) ÷ each final item written once, worst example, keyed (1 is optimal)',
+      ],
+      [
+        'coalescedVsPerBatch',
+        times(ratio.coalescedVsPerBatch),
+        'requests-by-ip write units, coalesced ÷ every batch, 1,000 rec/s/shard, keyed (< 1: coalescing saves)',
       ],
     ],
   });

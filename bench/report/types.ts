@@ -1,3 +1,6 @@
+import type { CostFigure } from '../cost/costFigure.ts';
+import type { HandlerAgreementRow } from '../cost/handlerAgreement.ts';
+import type { CostSettings } from '../cost/types.ts';
 import type { DynamoCost } from '../dynamo/dynamoCost.ts';
 import type { FoldThroughput } from '../fold/foldThroughput.ts';
 import type { EndToEndRow } from '../handler/endToEnd.ts';
@@ -20,6 +23,18 @@ export interface HeadlineRatios {
   readonly naiveVsOurWriteUnits?: number;
   /** Per example pipeline: fold throughput ÷ its format's parse-only baseline throughput. */
   readonly examplesFoldVsBaseline?: Readonly<Record<string, number>>;
+  /**
+   * streamfold at its default settings ÷ Managed Flink, dollars without Kinesis, worst example and shard
+   * count at 1,000 records/s per shard, keyed partitioning (figure 7; < 1: we are cheaper).
+   */
+  readonly costVsFlink?: number;
+  /**
+   * Our write units (results table + indexes + finalizer) ÷ one write of each final item and its index
+   * entries, default settings, worst example and shard count, 1,000 records/s per shard, keyed (≥ 1).
+   */
+  readonly writeUnitsVsWindowLowerBound?: number;
+  /** requests-by-ip write units with coalesced writes ÷ writing every batch, 1,000 records/s per shard, keyed. */
+  readonly coalescedVsPerBatch?: number;
 }
 
 /** Settings of a run. */
@@ -38,6 +53,7 @@ export interface RunSettings {
   };
   readonly coldInitRuns: number;
   readonly memoryRecords: number;
+  readonly cost: CostSettings;
 }
 
 /** Everything `bench/results/<date>.json` holds. */
@@ -55,4 +71,9 @@ export interface BenchResults {
   readonly handler?: { readonly emulator: 'dynalite'; readonly rows: readonly EndToEndRow[] };
   readonly lambda?: LambdaPackage;
   readonly memory?: readonly MemoryRow[];
+  /** Figure 7, with the chart's file name (next to the JSON) and the check against figure 4. */
+  readonly cost?: CostFigure & {
+    readonly chart: string | undefined;
+    readonly perBatchVsHandlerFigure: readonly HandlerAgreementRow[] | undefined;
+  };
 }
