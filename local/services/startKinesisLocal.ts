@@ -156,7 +156,13 @@ const kill = async (child: ManagedProcess, settings: Settings): Promise<void> =>
   }
   const file = join(settings.persistDir, PERSIST_FILE);
   await new Promise((done) => setTimeout(done, settings.persistIntervalMs + 100));
-  const saved = await readPersisted(file).catch(() => undefined);
+  // kinesis-mock rewrites the file every interval: a read can land mid-write (truncated JSON) on a busy
+  // machine, so read until a whole snapshot is seen, to restore it if the kill cuts a write short.
+  let saved: string | undefined;
+  for (let attempt = 0; attempt < 20 && saved === undefined; attempt += 1) {
+    saved = await readPersisted(file).catch(() => undefined);
+    if (saved === undefined) await new Promise((done) => setTimeout(done, 25));
+  }
   await child.stop('SIGKILL');
   if (saved !== undefined && (await readPersisted(file).catch(() => undefined)) === undefined) {
     await writeFile(file, saved);
