@@ -1,7 +1,7 @@
 import type { FoldedBatch } from '../fold/types.ts';
 import type { SourceRecord } from '../record/types.ts';
 import type { DeadLetter } from '../storage/deadLetterItem.ts';
-import type { FlushOutcome, WriteOutcome } from '../storage/ResultsWriter.ts';
+import type { FlushOutcome, WriteCounts, WriteOutcome } from '../storage/ResultsWriter.ts';
 import { compareSequence } from '../storage/sequence.ts';
 import { bufferedTooLargeLetter, lettersOf } from './lettersOf.ts';
 
@@ -71,7 +71,7 @@ export class InvocationTally {
       this.failedSequence = sequence;
   }
 
-  private addOutcome(outcome: WriteOutcome | FlushOutcome): void {
+  private addOutcome(outcome: WriteCounts): void {
     this.itemsWritten += outcome.written;
     this.itemsAlreadyApplied += outcome.alreadyApplied;
     this.itemsFailed += outcome.failed;

@@ -66,8 +66,8 @@ export type ItemOutcome =
     }
   | { readonly status: 'failed'; readonly error: Error; readonly conflicts: number };
 
-/** The result of writing one batch. */
-export interface WriteOutcome {
+/** Counts of a set of item writes: what a batch write and a flush both report. */
+export interface WriteCounts {
   readonly written: number;
   readonly alreadyApplied: number;
   readonly failed: number;
@@ -76,6 +76,11 @@ export interface WriteOutcome {
   readonly writeUnits: number;
   readonly readUnits: number;
   readonly itemBytes: readonly number[];
+  readonly errors: readonly Error[];
+}
+
+/** The result of writing one batch. */
+export interface WriteOutcome extends WriteCounts {
   /**
    * Lowest sequence number among records whose contribution could not be written: Lambda must resume
    * there. `undefined` when everything landed.
@@ -86,22 +91,38 @@ export interface WriteOutcome {
    * could not be folded into. The record's other windows (hopping) are written as usual.
    */
   readonly tooLarge: readonly { readonly sourceIndex: number; readonly windowStartMs: number }[];
-  readonly errors: readonly Error[];
 }
 
 /** What {@link ResultsWriter.flush} did with a shard's buffered items. */
-export interface FlushOutcome {
-  readonly written: number;
-  readonly alreadyApplied: number;
-  readonly failed: number;
-  readonly conflicts: number;
-  readonly writeUnits: number;
-  readonly readUnits: number;
-  readonly itemBytes: readonly number[];
+export interface FlushOutcome extends WriteCounts {
   /** Items whose merged state would exceed 400 KB: left unwritten (the caller dead-letters them). */
   readonly tooLarge: readonly BufferedItem[];
-  readonly errors: readonly Error[];
 }
+
+/** Sums the outcomes of item writes. */
+const countOutcomes = (outcomes: readonly ItemOutcome[], readUnits: number): WriteCounts => {
+  let writeUnits = 0;
+  let conflicts = 0;
+  const itemBytes: number[] = [];
+  const errors: Error[] = [];
+  for (const outcome of outcomes) {
+    conflicts += outcome.conflicts;
+    if (outcome.status === 'written') {
+      writeUnits += outcome.writeUnits;
+      itemBytes.push(outcome.sizeBytes);
+    } else if (outcome.status === 'failed') errors.push(outcome.error);
+  }
+  return {
+    written: outcomes.filter((o) => o.status === 'written').length,
+    alreadyApplied: outcomes.filter((o) => o.status === 'already-applied').length,
+    failed: errors.length,
+    conflicts,
+    writeUnits,
+    readUnits,
+    itemBytes,
+    errors,
+  };
+};
 
 /** A contribution to one item, not yet in an item that holds this shard up to some sequence number. */
 interface Delta {
@@ -169,38 +190,18 @@ export class ResultsWriter {
     const { outcomes, readUnits } = await this.writeTargets(targets, shardId, deadlineMs, beforeWrites);
     let failedSequence: string | undefined;
     const tooLarge: { sourceIndex: number; windowStartMs: number }[] = [];
-    const errors: Error[] = [];
-    let writeUnits = 0;
-    let conflicts = 0;
-    const itemBytes: number[] = [];
     outcomes.forEach((outcome, i) => {
       const aggregate = aggregates[i] as WindowAggregate;
-      conflicts += outcome.conflicts;
-      if (outcome.status === 'written') {
-        writeUnits += outcome.writeUnits;
-        itemBytes.push(outcome.sizeBytes);
-      } else if (outcome.status === 'too-large') {
+      if (outcome.status === 'too-large') {
         for (const sourceIndex of outcome.members)
           tooLarge.push({ sourceIndex, windowStartMs: aggregate.windowStartMs });
       } else if (outcome.status === 'failed') {
-        errors.push(outcome.error);
         const lowest = sources[aggregate.members[0] as number]?.sequenceNumber as string;
         if (failedSequence === undefined || compareSequence(lowest, failedSequence) < 0)
           failedSequence = lowest;
       }
     });
-    return {
-      written: outcomes.filter((o) => o.status === 'written').length,
-      alreadyApplied: outcomes.filter((o) => o.status === 'already-applied').length,
-      failed: outcomes.filter((o) => o.status === 'failed').length,
-      conflicts,
-      writeUnits,
-      readUnits,
-      itemBytes,
-      failedSequence,
-      tooLarge,
-      errors,
-    };
+    return { ...countOutcomes(outcomes, readUnits), failedSequence, tooLarge };
   }
 
   /**
@@ -233,30 +234,8 @@ export class ResultsWriter {
       },
     }));
     const { outcomes, readUnits } = await this.writeTargets(targets, shardId, deadlineMs);
-    const tooLarge: BufferedItem[] = [];
-    const errors: Error[] = [];
-    const itemBytes: number[] = [];
-    let writeUnits = 0;
-    let conflicts = 0;
-    outcomes.forEach((outcome, i) => {
-      conflicts += outcome.conflicts;
-      if (outcome.status === 'written') {
-        writeUnits += outcome.writeUnits;
-        itemBytes.push(outcome.sizeBytes);
-      } else if (outcome.status === 'too-large') tooLarge.push(items[i] as BufferedItem);
-      else if (outcome.status === 'failed') errors.push(outcome.error);
-    });
-    return {
-      written: outcomes.filter((o) => o.status === 'written').length,
-      alreadyApplied: outcomes.filter((o) => o.status === 'already-applied').length,
-      failed: errors.length,
-      conflicts,
-      writeUnits,
-      readUnits,
-      itemBytes,
-      tooLarge,
-      errors,
-    };
+    const tooLarge = items.filter((_, i) => outcomes[i]?.status === 'too-large');
+    return { ...countOutcomes(outcomes, readUnits), tooLarge };
   }
 
   /** Reads every target's item (consistent), then writes each with optimistic concurrency. */
