@@ -36,7 +36,6 @@ import {
  * ceiling (buffering records that items may hold) makes this fail within a few schedules.
  */
 
-const RUNS_BUFFERED = Number(process.env.EXACTLY_ONCE_RUNS ?? 200);
 const INTERVAL_MS = 30_000;
 
 interface WindowPlan {
@@ -193,7 +192,7 @@ const windowEventOf = (
 for (const backend of backends) {
   describe(`Property: exactly-once in buffered mode under redelivery and faults (${backend.name})`, async () => {
     const enabled = await backend.enabled();
-    const runs = backend.name === 'dynalite' ? RUNS_BUFFERED : Math.max(20, Math.round(RUNS_BUFFERED / 5));
+    const { runs } = backend;
     let service: LocalService | undefined;
     let client: DynamoDBClient;
 
