@@ -35,7 +35,11 @@ import { Producer } from '../shared/producer/Producer.ts';
 /**
  * Soak test of the whole local pipeline (issue 7, part 3):
  *
- *   npm run soak -- --minutes N [--rate R] [--seed S] [--shards K]
+ *   npm run soak -- --minutes N [--rate R] [--seed S] [--shards K] [--flush-every SECONDS]
+ *
+ * `--flush-every` chooses the write mode of every pipeline: `0` writes every batch (ADR 0001), a number of
+ * seconds buffers in the tumbling-window state and flushes at each interval's end (ADR 0002). Without it
+ * each pipeline keeps its own `flushEvery` (60 s for the examples: the default, buffered).
  *
  * Every example pipeline runs on kinesis-local (persisted, so it can be restarted) and dynalite (in a
  * child process) behind a DynamoDbFaultProxy, under sustained generated traffic (2 % malformed and
@@ -123,7 +127,28 @@ interface SoakOptions {
   readonly rate: number;
   readonly seed: number;
   readonly shards: number;
+  /** Overrides every pipeline's `flushEvery` (ms; 0 = every batch); undefined keeps the definitions'. */
+  readonly flushEveryMs: number | undefined;
 }
+
+const flushEveryOption = (text: string | undefined): number | undefined => {
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 900) {
+    throw new Error(
+      `--flush-every must be whole seconds from 0 to 900, 0 = write every batch (given ${text})`,
+    );
+  }
+  return seconds * 1000;
+};
+
+/** What the run's write mode is called in its log and its results file. */
+const modeName = (flushEveryMs: number | undefined): string =>
+  flushEveryMs === undefined
+    ? "each pipeline's flushEvery"
+    : flushEveryMs === 0
+      ? 'per-batch'
+      : `buffered-${flushEveryMs / 1000}s`;
 
 const readOptions = (): SoakOptions => {
   const { values } = parseArgs({
@@ -132,6 +157,7 @@ const readOptions = (): SoakOptions => {
       rate: { type: 'string', default: '100' },
       seed: { type: 'string', default: '1' },
       shards: { type: 'string', default: '2' },
+      'flush-every': { type: 'string' },
     },
     strict: true,
   });
@@ -147,6 +173,7 @@ const readOptions = (): SoakOptions => {
     rate: number('rate', values.rate, 1),
     seed: Math.trunc(number('seed', values.seed, 0)),
     shards: Math.trunc(number('shards', values.shards, 1)),
+    flushEveryMs: flushEveryOption(values['flush-every']),
   };
 };
 
@@ -281,7 +308,7 @@ const main = async (): Promise<number> => {
   const random = new SeededRandom(options.seed);
   const durationMs = options.minutes * 60_000;
   log(
-    `soak: ${options.minutes} min, ${options.rate} records/s over ${pipelines.length} pipelines, seed ${options.seed}, ${options.shards} shards per stream`,
+    `soak: ${options.minutes} min, ${options.rate} records/s over ${pipelines.length} pipelines, seed ${options.seed}, ${options.shards} shards per stream, writes: ${modeName(options.flushEveryMs)}`,
   );
 
   const scratch = await mkdtemp(join(tmpdir(), 'streamfold-soak-'));
@@ -321,6 +348,7 @@ const main = async (): Promise<number> => {
     eventSourceMapping: mapping,
     onFailureDir: join(scratch, 'on-failure'),
     finalizeIntervalMs: 30_000,
+    ...(options.flushEveryMs === undefined ? {} : { flushEveryMs: options.flushEveryMs }),
   });
   let stopping = false;
   const shutdown = async (): Promise<void> => {
@@ -646,6 +674,7 @@ const main = async (): Promise<number> => {
     ok,
     settings: {
       ...options,
+      writeMode: modeName(options.flushEveryMs),
       functionTimeoutMs: FUNCTION_TIMEOUT_MS,
       kinesisPersistIntervalMs: KINESIS_PERSIST_INTERVAL_MS,
       batchSize: mapping.batchSize,
@@ -665,7 +694,8 @@ const main = async (): Promise<number> => {
   };
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `soak-${startedAt.toISOString().slice(0, 10)}.json`);
+  const mode = options.flushEveryMs === undefined ? '' : `-${modeName(options.flushEveryMs)}`;
+  const path = join(dir, `soak-${startedAt.toISOString().slice(0, 10)}${mode}.json`);
   writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
   log(`  written to ${path}`);
 
