@@ -37,12 +37,10 @@ const duration = (allowZero: boolean) =>
         ctx.addIssue({ code: 'custom', input: value, message: 'must be longer than 0' });
     });
 
+const FIELD_FORM = "a field name or dotted path such as 'ip' or 'request.path'";
 const fieldPath = z
-  .string({ error: "must be a field name such as 'ip' or 'request.path'" })
-  .min(1, { error: 'must not be empty' })
-  .refine((path) => !path.split('.').includes(''), {
-    error: "is not a valid field path (names joined by single dots, such as 'request.path')",
-  });
+  .string({ error: `must be ${FIELD_FORM}` })
+  .refine((path) => path !== '' && !path.split('.').includes(''), { error: `must be ${FIELD_FORM}` });
 
 /** Is this a format decoder (`json()`, `csv({...})`, `accessLog()`)? */
 export const isDecoder = (value: unknown): value is FormatDecoder =>

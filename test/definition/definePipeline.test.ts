@@ -74,7 +74,7 @@ describe('Function: definePipeline', () => {
     [{ groupBy: ['ip', 'ip'] }, 'groupBy: must not repeat a field (given ["ip","ip"])'],
     [
       { groupBy: ['a..b'] },
-      `groupBy.0: is not a valid field path (names joined by single dots, such as 'request.path') (given "a..b")`,
+      `groupBy.0: must be a field name or dotted path such as 'ip' or 'request.path' (given "a..b")`,
     ],
     [
       { eventTime: { field: 'time', format: 'rfc2822' } },
@@ -154,6 +154,62 @@ describe('Function: definePipeline', () => {
 
     // Assess
     expect(problems).toContain(message);
+  });
+
+  it('lists shape problems and problems across options together, in option order', () => {
+    // Prepare: a bad stream (shape) used to hide the retention and rankBy problems (across options)
+    const input = {
+      ...valid,
+      rankBy: ['trades', 'nope'],
+      retention: '10s',
+      stream: 'no spaces',
+      groupBy: ['symbol', ''],
+      metrics: { ...valid.metrics, version: count() },
+    };
+
+    // Act
+    let error: unknown;
+    try {
+      definePipeline(input);
+    } catch (caught) {
+      error = caught;
+    }
+
+    // Assess
+    expect(error).toBeInstanceOf(DefinitionError);
+    expect((error as DefinitionError).details).toStrictEqual([
+      {
+        path: 'stream',
+        message: 'must be a Kinesis stream name: 1–128 of [a-zA-Z0-9_.-]',
+        given: '"no spaces"',
+      },
+      {
+        path: 'groupBy.1',
+        message: "must be a field name or dotted path such as 'ip' or 'request.path'",
+        given: '""',
+      },
+      {
+        path: 'metrics.version',
+        message: '"version" is reserved for the results item; choose another metric name',
+        given: undefined,
+      },
+      {
+        path: 'retention',
+        message: 'must be at least the window size plus allowed lateness (1m)',
+        given: '"10s"',
+      },
+      {
+        path: 'rankBy.1',
+        message: 'names no metric of this pipeline (metrics: trades, volume, version)',
+        given: '"nope"',
+      },
+    ]);
+  });
+
+  it('rejects a definition that is not an object', () => {
+    expect(problemsOf(undefined)).toStrictEqual([
+      '(definition): must be an object: definePipeline({ name, stream, … }) (given nothing)',
+    ]);
   });
 
   it('reports every problem at once, under the pipeline name', () => {
