@@ -7,7 +7,7 @@ import type { WindowSpec } from '../window/types.ts';
 import { validateWindow } from '../window/validateWindow.ts';
 import { METRIC_NAME_PATTERN, RANKABLE_METRIC_KINDS, RESERVED_METRIC_NAMES } from './constants.ts';
 import type { DefinitionProblem } from './errors.ts';
-import { durationMs, isWindow, PIPELINE_OPTIONS, pipelineInputSchema } from './schema.ts';
+import { durationMs, isWindow, LIMIT_OPTIONS, PIPELINE_OPTIONS, pipelineInputSchema } from './schema.ts';
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -32,12 +32,11 @@ const fromIssue = (issue: z.core.$ZodIssue, input: Record<string, unknown>): Def
       (value, key) => (isObject(value) ? value[String(key)] : undefined),
       input,
     );
-    const known =
-      issue.path.length === 0 ? `its options: ${PIPELINE_OPTIONS.join(', ')}` : 'a misspelt option?';
+    const known = path === '' ? PIPELINE_OPTIONS : path === 'limits' ? LIMIT_OPTIONS : [];
     return issue.keys.map((key) =>
       problem(
         path === '' ? key : `${path}.${key}`,
-        `is not an option of ${path === '' ? 'definePipeline' : path} (${known})`,
+        `is not an option of ${path === '' ? 'definePipeline' : path} (its options: ${known.join(', ')})`,
         isObject(parent) ? parent[key] : undefined,
       ),
     );

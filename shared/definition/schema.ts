@@ -42,6 +42,44 @@ const fieldPath = z
   .string({ error: `must be ${FIELD_FORM}` })
   .refine((path) => path !== '' && !path.split('.').includes(''), { error: `must be ${FIELD_FORM}` });
 
+const isFieldPath = (value: unknown): boolean =>
+  typeof value === 'string' && value !== '' && !value.split('.').includes('');
+
+const EVENT_TIME_FORMATS = TIMESTAMP_FORMATS.join(', ');
+
+/** `eventTime`: `'arrival'`, a field name, or `{ field, format }`, each part checked on its own. */
+const eventTimeProblems = (
+  value: unknown,
+): { readonly path: (string | number)[]; readonly input: unknown; readonly message: string }[] => {
+  if (value === 'arrival') return [];
+  if (typeof value === 'string') {
+    return isFieldPath(value)
+      ? []
+      : [{ path: [], input: value, message: `must be 'arrival' or ${FIELD_FORM}` }];
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return [
+      {
+        path: [],
+        input: value,
+        message: `must be 'arrival', a field name, or { field, format } with format ${EVENT_TIME_FORMATS}`,
+      },
+    ];
+  }
+  const { field, format, ...others } = value as Record<string, unknown>;
+  return [
+    ...(isFieldPath(field) ? [] : [{ path: ['field'], input: field, message: `must be ${FIELD_FORM}` }]),
+    ...((TIMESTAMP_FORMATS as readonly unknown[]).includes(format)
+      ? []
+      : [{ path: ['format'], input: format, message: `must be one of ${EVENT_TIME_FORMATS}` }]),
+    ...Object.entries(others).map(([key, given]) => ({
+      path: [key],
+      input: given,
+      message: 'is not an option of eventTime (its options: field, format)',
+    })),
+  ];
+};
+
 /** Is this a format decoder (`json()`, `csv({...})`, `accessLog()`)? */
 export const isDecoder = (value: unknown): value is FormatDecoder =>
   typeof value === 'object' &&
@@ -65,6 +103,11 @@ const byteLimit = (max: number) =>
       },
     )
     .optional();
+
+const LIMITS_SHAPE = { maxRecordBytes: byteLimit(10_485_760), maxDecompressedBytes: byteLimit(104_857_600) };
+
+/** The options of `limits`, for messages about unknown ones. */
+export const LIMIT_OPTIONS: readonly string[] = Object.keys(LIMITS_SHAPE);
 
 /**
  * The shape of {@link PipelineInput}, field by field. Messages say what is accepted; the value given is
@@ -99,16 +142,9 @@ export const pipelineInputSchema = z
         .array(fieldPath, { error: "must be an array of field names such as ['ip'] ([] for one group)" })
         .max(MAX_GROUP_BY_FIELDS, { error: `must have at most ${MAX_GROUP_BY_FIELDS} fields` })
         .refine((fields) => new Set(fields).size === fields.length, { error: 'must not repeat a field' }),
-      eventTime: z.union(
-        [
-          z.literal('arrival'),
-          fieldPath,
-          z.object({ field: fieldPath, format: z.enum(TIMESTAMP_FORMATS as [string, ...string[]]) }).strict(),
-        ],
-        {
-          error: `must be 'arrival', a field name, or { field, format } with format ${TIMESTAMP_FORMATS.join(', ')}`,
-        },
-      ),
+      eventTime: z.unknown().superRefine((value, ctx) => {
+        for (const issue of eventTimeProblems(value)) ctx.addIssue({ code: 'custom', ...issue });
+      }),
       window: z.custom<WindowSpec>(isWindow, {
         error: 'must be tumbling(size) or hopping(size, advance)',
       }),
@@ -138,10 +174,7 @@ export const pipelineInputSchema = z
         })
         .optional(),
       limits: z
-        .object(
-          { maxRecordBytes: byteLimit(10_485_760), maxDecompressedBytes: byteLimit(104_857_600) },
-          { error: 'must be an object such as { maxRecordBytes: 1048576 }' },
-        )
+        .object(LIMITS_SHAPE, { error: 'must be an object such as { maxRecordBytes: 1048576 }' })
         .strict()
         .optional(),
       rankBy: z

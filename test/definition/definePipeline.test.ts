@@ -78,7 +78,23 @@ describe('Function: definePipeline', () => {
     ],
     [
       { eventTime: { field: 'time', format: 'rfc2822' } },
-      'eventTime: must be \'arrival\', a field name, or { field, format } with format iso, epoch-seconds, epoch-millis, clf (given {"field":"time","format":"rfc2822"})',
+      'eventTime.format: must be one of iso, epoch-seconds, epoch-millis, clf (given "rfc2822")',
+    ],
+    [
+      { eventTime: { field: '', format: 'iso', zone: 'UTC' } },
+      "eventTime.field: must be a field name or dotted path such as 'ip' or 'request.path' (given \"\")",
+    ],
+    [
+      { eventTime: { field: 'time', format: 'iso', zone: 'UTC' } },
+      'eventTime.zone: is not an option of eventTime (its options: field, format) (given "UTC")',
+    ],
+    [
+      { eventTime: 42 },
+      "eventTime: must be 'arrival', a field name, or { field, format } with format iso, epoch-seconds, epoch-millis, clf (given 42)",
+    ],
+    [
+      { eventTime: 'a..b' },
+      "eventTime: must be 'arrival' or a field name or dotted path such as 'ip' or 'request.path' (given \"a..b\")",
     ],
     [{ window: '1m' }, 'window: must be tumbling(size) or hopping(size, advance) (given "1m")'],
     [{ metrics: {} }, 'metrics: must define at least one metric (given {})'],
@@ -117,7 +133,7 @@ describe('Function: definePipeline', () => {
     ],
     [
       { limits: { maxRecordBytes: 1000, maxRecordSize: 1000 } },
-      'limits.maxRecordSize: is not an option of limits (a misspelt option?) (given 1000)',
+      'limits.maxRecordSize: is not an option of limits (its options: maxRecordBytes, maxDecompressedBytes) (given 1000)',
     ],
     [
       { colour: 'blue' },
