@@ -47,6 +47,19 @@ export const RANKABLE_METRIC_KINDS: readonly string[] = [
   'weightedMean',
   'distinct',
 ];
+/** Metric kinds that read their fields as numbers (a text field would reject every record). */
+export const NUMERIC_METRIC_KINDS: readonly string[] = [
+  'sum',
+  'min',
+  'max',
+  'mean',
+  'variance',
+  'stddev',
+  'first',
+  'last',
+  'weightedMean',
+  'quantiles',
+];
 /** At most this many ranking indexes per pipeline. */
 export const MAX_RANK_BY = 5;
 /**

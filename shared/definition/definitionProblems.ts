@@ -7,7 +7,15 @@ import type { WindowSpec } from '../window/types.ts';
 import { validateWindow } from '../window/validateWindow.ts';
 import { METRIC_NAME_PATTERN, RANKABLE_METRIC_KINDS, RESERVED_METRIC_NAMES } from './constants.ts';
 import type { DefinitionProblem } from './errors.ts';
-import { durationMs, isWindow, LIMIT_OPTIONS, PIPELINE_OPTIONS, pipelineInputSchema } from './schema.ts';
+import { fieldProblems, fieldUses } from './fieldProblems.ts';
+import {
+  durationMs,
+  isDecoder,
+  isWindow,
+  LIMIT_OPTIONS,
+  PIPELINE_OPTIONS,
+  pipelineInputSchema,
+} from './schema.ts';
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -165,6 +173,16 @@ export const definitionProblems = (input: unknown): DefinitionProblem[] => {
     }
   }
   if (metrics !== undefined) found.push(...rankByProblems(input.rankBy, metrics));
+  if (isDecoder(input.decode) && input.decode.fields !== undefined) {
+    const groupBy = Array.isArray(input.groupBy) ? input.groupBy.filter((f) => typeof f === 'string') : [];
+    const usable = Object.fromEntries(
+      Object.entries(metrics ?? {}).filter(
+        (entry): entry is [string, AnyMetric] => isMetric(entry[1]) && (entry[1].problems ?? []).length === 0,
+      ),
+    );
+    const uses = fieldUses(groupBy, input.eventTime, usable);
+    found.push(...fieldProblems(input.decode.format, input.decode.fields, uses));
+  }
   return found
     .map((p, i) => ({ p, i }))
     .sort((a, b) => optionOrder(a.p.path) - optionOrder(b.p.path) || a.i - b.i)
