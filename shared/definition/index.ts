@@ -8,7 +8,6 @@ export {
   RESERVED_METRIC_NAMES,
 } from './constants.ts';
 export { definePipeline } from './definePipeline.ts';
-export { definitionProblems } from './definitionProblems.ts';
 export {
   DefinitionError,
   type DefinitionErrorOptions,

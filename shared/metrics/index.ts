@@ -1,11 +1,4 @@
 export {
-  checkField,
-  FIELD_METRIC_OPTIONS,
-  METRIC_OPTIONS,
-  type OptionsCheck,
-  optionsCheck,
-} from './checkArguments.ts';
-export {
   DEFAULT_DISTINCT_PRECISION,
   DEFAULT_PERCENTILES,
   DEFAULT_QUANTILE_ACCURACY,
@@ -22,10 +15,9 @@ export { MetricOptionsError } from './errors.ts';
 export { type ExtremeState, max, min } from './extreme.ts';
 export { compileFieldPath, type FieldGetter } from './fieldPath.ts';
 export { type FirstLastState, first, last } from './firstLast.ts';
-export { invalidMetric } from './invalidMetric.ts';
 export { MetricProblem } from './MetricProblem.ts';
 export { type MeanState, mean } from './mean.ts';
-export { describeGiven, formatOptionProblem, type OptionProblem } from './OptionProblem.ts';
+export { formatOptionProblem, type OptionProblem } from './OptionProblem.ts';
 export { percentileKey, type QuantilesOptions, quantiles } from './quantiles.ts';
 export { numberReader, stringReader } from './readers.ts';
 export { sum } from './sum.ts';
