@@ -17,7 +17,9 @@ import type { FieldMetricOptions, Metric } from './types.ts';
 /** Options of {@link quantiles}. */
 export interface QuantilesOptions extends FieldMetricOptions {
   /**
-   * Relative accuracy of every reported quantile (DDSketch alpha), from 0.0001 to 0.5.
+   * Relative accuracy of every reported quantile (DDSketch alpha), from 0.0001 to 0.5. The sketch keeps at
+   * most 2048 bins, so the guarantee holds for values within a ratio of the largest one of about
+   * ((1 + accuracy) / (1 - accuracy))^2048: ~6·10^17 at 0.01, ~60 at 0.001; smaller values are over-estimated.
    * @default 0.01
    */
   readonly accuracy?: number;
