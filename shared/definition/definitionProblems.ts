@@ -1,11 +1,17 @@
 import type { z } from 'zod';
 import { describeGiven } from '../metrics/OptionProblem.ts';
 import type { AnyMetric } from '../metrics/types.ts';
+import { MAX_ITEM_BYTES } from '../storage/itemSize.ts';
 import { formatDuration } from '../time/duration.ts';
 import { WindowSpecError } from '../window/errors.ts';
 import type { WindowSpec } from '../window/types.ts';
 import { validateWindow } from '../window/validateWindow.ts';
-import { METRIC_NAME_PATTERN, RANKABLE_METRIC_KINDS, RESERVED_METRIC_NAMES } from './constants.ts';
+import {
+  ITEM_RESERVE_BYTES,
+  METRIC_NAME_PATTERN,
+  RANKABLE_METRIC_KINDS,
+  RESERVED_METRIC_NAMES,
+} from './constants.ts';
 import type { DefinitionProblem } from './errors.ts';
 import { fieldProblems, fieldUses } from './fieldProblems.ts';
 import {
@@ -77,6 +83,26 @@ const metricProblems = (metrics: Record<string, unknown>): DefinitionProblem[] =
     }
     return found;
   });
+
+/**
+ * States whose size is bounded whatever the data (dense HyperLogLogs) must leave room in the 400 KB
+ * DynamoDB item for its keys, readable results and exactly-once bookkeeping; else every busy window
+ * would outgrow its item and its records would be set aside.
+ */
+const itemSizeProblems = (metrics: Record<string, unknown>): DefinitionProblem[] => {
+  const bounded = Object.entries(metrics).flatMap(([name, metric]) =>
+    isMetric(metric) && metric.maxStateBytes !== undefined ? [{ name, bytes: metric.maxStateBytes }] : [],
+  );
+  const total = bounded.reduce((sum, { bytes }) => sum + bytes, 0);
+  if (total <= MAX_ITEM_BYTES - ITEM_RESERVE_BYTES) return [];
+  return [
+    {
+      path: 'metrics',
+      message: `their states can grow to ${total} bytes (${bounded.map(({ name, bytes }) => `${name}: ${bytes}`).join(', ')}), which leaves less than ${ITEM_RESERVE_BYTES / 1024} KiB of DynamoDB's ${MAX_ITEM_BYTES / 1024} KiB item for keys, results and bookkeeping; lower a distinct precision (each step down halves its state)`,
+      given: undefined,
+    },
+  ];
+};
 
 const windowProblems = (
   window: WindowSpec,
@@ -154,7 +180,7 @@ export const definitionProblems = (input: unknown): DefinitionProblem[] => {
   const parsed = pipelineInputSchema.safeParse(input, { reportInput: true });
   const found = parsed.success ? [] : parsed.error.issues.flatMap((issue) => fromIssue(issue, input));
   const metrics = isObject(input.metrics) ? input.metrics : undefined;
-  if (metrics !== undefined) found.push(...metricProblems(metrics));
+  if (metrics !== undefined) found.push(...metricProblems(metrics), ...itemSizeProblems(metrics));
   if (isWindow(input.window)) {
     const checked = windowProblems(input.window);
     found.push(...checked.problems);

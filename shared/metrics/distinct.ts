@@ -53,6 +53,8 @@ export const distinct = (
     kind: 'distinct',
     fields: [field],
     description: `distinct(${field})`,
+    // Dense form: a tag, the precision, a length prefix of at most 3 bytes, then 6 bits per register.
+    maxStateBytes: 5 + 0.75 * 2 ** precision,
     input: stringReader(field, options),
     empty: () => new HyperLogLog(precision),
     add: (state, value) => state.add(value),

@@ -55,6 +55,11 @@ export interface Metric<S, I, R extends MetricResult = MetricResult> {
    * definition holding a metric with problems and lists them all. Absent or empty when the metric is fine.
    */
   readonly problems?: readonly OptionProblem[];
+  /**
+   * The largest encoded state, in bytes, when a bound is known whatever the data (a dense HyperLogLog);
+   * `definePipeline` checks that the states fit a DynamoDB item. Absent when the size depends on the data.
+   */
+  readonly maxStateBytes?: number;
   /** This metric's input from one record, {@link SKIP}, or a problem that rejects the whole record. */
   input(record: Fields, eventMs: number): I | Skip | MetricProblem;
   empty(): S;

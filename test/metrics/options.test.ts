@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ByteWriter } from '../../shared/codec/ByteWriter.ts';
 import { json } from '../../shared/decode/json.ts';
 import { DefinitionError, definePipeline, type PipelineInput } from '../../shared/definition/index.ts';
 import { categoryAverages, ohlc, requestsByIp, sensorStats } from '../../shared/examples/index.ts';
@@ -46,6 +47,16 @@ const problemsOf = (metric: AnyMetric): readonly string[] => {
     return (error as DefinitionError).problems;
   }
   throw new Error('definePipeline accepted a metric with bad options');
+};
+
+const problemsOfMetrics = (metrics: Record<string, AnyMetric>): readonly string[] => {
+  try {
+    definePipeline(pipeline(metrics));
+  } catch (error) {
+    expect(error).toBeInstanceOf(DefinitionError);
+    return (error as DefinitionError).problems;
+  }
+  return [];
 };
 
 const FIELD = "must be a field name or dotted path such as 'bytes' or 'request.path'";
@@ -310,6 +321,39 @@ describe('Metric options: checked when the pipeline is defined', () => {
         },
       ),
     );
+  });
+
+  it('rejects distinct states that cannot fit a DynamoDB item together, and accepts those that can', () => {
+    // Act
+    const tooLarge = problemsOfMetrics({
+      a: distinct('user', { precision: 18 }),
+      b: distinct('ip', { precision: 18 }),
+    });
+    const fits = problemsOfMetrics({
+      a: distinct('user', { precision: 18 }),
+      b: distinct('ip', { precision: 17 }),
+    });
+
+    // Assess
+    expect(tooLarge).toStrictEqual([
+      "metrics: their states can grow to 393226 bytes (a: 196613, b: 196613), which leaves less than 16 KiB of DynamoDB's 400 KiB item for keys, results and bookkeeping; lower a distinct precision (each step down halves its state)",
+    ]);
+    expect(fits).toStrictEqual([]);
+  });
+
+  it.each([4, 10, 14])('bounds the encoded state of distinct at precision %i', (precision) => {
+    // Prepare: enough values to turn the sketch dense
+    const metric = distinct('user', { precision });
+    const state = metric.empty();
+    for (let i = 0; i < 20 * 2 ** precision; i += 1) metric.add(state, `user-${i}`);
+    const out = new ByteWriter(64);
+
+    // Act
+    metric.encode(state, out);
+
+    // Assess
+    expect(out.finish().length).toBeLessThanOrEqual(metric.maxStateBytes ?? 0);
+    expect(out.finish().length).toBeGreaterThan((metric.maxStateBytes ?? 0) - 5);
   });
 
   it('defines every example pipeline without a problem', () => {
