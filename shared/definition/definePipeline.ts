@@ -3,8 +3,9 @@ import { parseDuration } from '../time/duration.ts';
 import type { TimestampFormat } from '../time/timestamp.ts';
 import { validateWindow } from '../window/validateWindow.ts';
 import { DEFAULT_FLUSH_EVERY, DEFAULT_MAX_CLOCK_SKEW } from './constants.ts';
-import { defaultRankBy, definitionProblems } from './definitionProblems.ts';
+import { definitionProblems } from './definitionProblems.ts';
 import { DefinitionError } from './errors.ts';
+import { defaultRankBy } from './rankByProblems.ts';
 import type { EventTimeSource, PipelineDefinition, PipelineInput } from './types.ts';
 
 /**

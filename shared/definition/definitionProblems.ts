@@ -1,22 +1,18 @@
 import type { z } from 'zod';
-import { describeGiven } from '../metrics/OptionProblem.ts';
 import type { AnyMetric } from '../metrics/types.ts';
-import { MAX_ITEM_BYTES } from '../storage/itemSize.ts';
 import { formatDuration } from '../time/duration.ts';
 import { WindowSpecError } from '../window/errors.ts';
 import type { WindowSpec } from '../window/types.ts';
 import { validateWindow } from '../window/validateWindow.ts';
-import {
-  ITEM_RESERVE_BYTES,
-  METRIC_NAME_PATTERN,
-  RANKABLE_METRIC_KINDS,
-  RESERVED_METRIC_NAMES,
-} from './constants.ts';
 import type { DefinitionProblem } from './errors.ts';
 import { fieldProblems, fieldUses } from './fieldProblems.ts';
+import { itemSizeProblems, metricProblems } from './metricProblems.ts';
+import { problem } from './problem.ts';
+import { rankByProblems } from './rankByProblems.ts';
 import {
   durationMs,
   isDecoder,
+  isMetric,
   isWindow,
   LIMIT_OPTIONS,
   PIPELINE_OPTIONS,
@@ -25,19 +21,6 @@ import {
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Is this a metric built by `count()`, `sum(...)`, … (valid or not)? */
-export const isMetric = (value: unknown): value is AnyMetric =>
-  isObject(value) &&
-  typeof value.kind === 'string' &&
-  typeof value.input === 'function' &&
-  typeof value.empty === 'function';
-
-const problem = (path: string, message: string, given: unknown): DefinitionProblem => ({
-  path,
-  message,
-  given: describeGiven(given),
-});
 
 const fromIssue = (issue: z.core.$ZodIssue, input: Record<string, unknown>): DefinitionProblem[] => {
   const path = issue.path.map(String).join('.');
@@ -58,52 +41,6 @@ const fromIssue = (issue: z.core.$ZodIssue, input: Record<string, unknown>): Def
   return [problem(path === '' ? '(definition)' : path, issue.message, issue.input)];
 };
 
-/** Metric names, metric values, and the problems each metric found in its own arguments and options. */
-const metricProblems = (metrics: Record<string, unknown>): DefinitionProblem[] =>
-  Object.entries(metrics).flatMap(([name, metric]): DefinitionProblem[] => {
-    const path = `metrics.${name}`;
-    const found: DefinitionProblem[] = [];
-    if (!METRIC_NAME_PATTERN.test(name)) {
-      found.push(
-        problem(path, 'metric name must be a letter then letters, digits or _, at most 64 characters', name),
-      );
-    } else if (RESERVED_METRIC_NAMES.includes(name)) {
-      found.push({
-        path,
-        message: `"${name}" is reserved for the results item; choose another metric name`,
-        given: undefined,
-      });
-    }
-    if (!isMetric(metric)) {
-      found.push(problem(path, "must be a metric such as count(), sum('field')", metric));
-      return found;
-    }
-    for (const p of metric.problems ?? []) {
-      found.push({ path: [path, ...p.path.map(String)].join('.'), message: p.message, given: p.given });
-    }
-    return found;
-  });
-
-/**
- * States whose size is bounded whatever the data (dense HyperLogLogs) must leave room in the 400 KB
- * DynamoDB item for its keys, readable results and exactly-once bookkeeping; else every busy window
- * would outgrow its item and its records would be set aside.
- */
-const itemSizeProblems = (metrics: Record<string, unknown>): DefinitionProblem[] => {
-  const bounded = Object.entries(metrics).flatMap(([name, metric]) =>
-    isMetric(metric) && metric.maxStateBytes !== undefined ? [{ name, bytes: metric.maxStateBytes }] : [],
-  );
-  const total = bounded.reduce((sum, { bytes }) => sum + bytes, 0);
-  if (total <= MAX_ITEM_BYTES - ITEM_RESERVE_BYTES) return [];
-  return [
-    {
-      path: 'metrics',
-      message: `their states can grow to ${total} bytes (${bounded.map(({ name, bytes }) => `${name}: ${bytes}`).join(', ')}), which leaves less than ${ITEM_RESERVE_BYTES / 1024} KiB of DynamoDB's ${MAX_ITEM_BYTES / 1024} KiB item for keys, results and bookkeeping; lower a distinct precision (each step down halves its state)`,
-      given: undefined,
-    },
-  ];
-};
-
 const windowProblems = (
   window: WindowSpec,
 ): { window: WindowSpec | undefined; problems: DefinitionProblem[] } => {
@@ -113,51 +50,6 @@ const windowProblems = (
     if (!(error instanceof WindowSpecError)) throw error;
     return { window: undefined, problems: [{ path: 'window', message: error.message, given: undefined }] };
   }
-};
-
-/**
- * The metrics that rank groups when `rankBy` is not given: the first metric with a single-number result.
- *
- * @example
- * defaultRankBy({ requests: count(), latency: quantiles('ms') }); // ['requests']
- */
-export const defaultRankBy = (metrics: Readonly<Record<string, unknown>>): string[] => {
-  const first = Object.entries(metrics).find(
-    ([, metric]) => isMetric(metric) && RANKABLE_METRIC_KINDS.includes(metric.kind),
-  );
-  return first === undefined ? [] : [first[0]];
-};
-
-const rankByProblems = (rankBy: unknown, metrics: Record<string, unknown>): DefinitionProblem[] => {
-  if (rankBy !== undefined && !(Array.isArray(rankBy) && rankBy.every((name) => typeof name === 'string')))
-    return []; // its shape is reported by the schema
-  const names: readonly string[] = rankBy ?? defaultRankBy(metrics);
-  const seen = new Set<string>();
-  const found: DefinitionProblem[] = [];
-  names.forEach((name, i) => {
-    const metric = Object.hasOwn(metrics, name) ? metrics[name] : undefined;
-    if (metric === undefined) {
-      found.push(
-        problem(
-          `rankBy.${i}`,
-          `names no metric of this pipeline (metrics: ${Object.keys(metrics).join(', ')})`,
-          name,
-        ),
-      );
-    } else if (isMetric(metric) && !RANKABLE_METRIC_KINDS.includes(metric.kind)) {
-      found.push(
-        problem(
-          `rankBy.${i}`,
-          `metric "${name}" is a ${metric.kind}, which has no single number to rank by (rankable: ${RANKABLE_METRIC_KINDS.join(', ')})`,
-          name,
-        ),
-      );
-    } else if (seen.has(name)) {
-      found.push(problem(`rankBy.${i}`, `repeats metric "${name}"`, name));
-    }
-    seen.add(name);
-  });
-  return found;
 };
 
 const optionOrder = (path: string): number => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FormatDecoder } from '../decode/types.ts';
+import type { AnyMetric } from '../metrics/types.ts';
 import { parseDuration } from '../time/duration.ts';
 import { TimeFormatError } from '../time/errors.ts';
 import { TIMESTAMP_FORMATS } from '../time/timestamp.ts';
@@ -86,6 +87,14 @@ export const isDecoder = (value: unknown): value is FormatDecoder =>
   value !== null &&
   typeof (value as FormatDecoder).format === 'string' &&
   typeof (value as FormatDecoder).decode === 'function';
+
+/** Is this a metric built by `count()`, `sum(...)`, … (valid or not)? */
+export const isMetric = (value: unknown): value is AnyMetric =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as AnyMetric).kind === 'string' &&
+  typeof (value as AnyMetric).input === 'function' &&
+  typeof (value as AnyMetric).empty === 'function';
 
 /** Is this a window built by `tumbling(...)` or `hopping(...)`? */
 export const isWindow = (value: unknown): value is WindowSpec =>
