@@ -10,6 +10,8 @@ export interface FieldUse {
   readonly field: string;
   /** The metric that reads it as a number, if one does. */
   readonly numericMetric?: AnyMetric;
+  /** The event-time format that reads it as text (`iso`, `clf`), if one does. */
+  readonly textFormat?: string;
 }
 
 /**
@@ -27,10 +29,12 @@ export const fieldUses = (
 ): FieldUse[] => {
   const uses: FieldUse[] = groupBy.map((field, i) => ({ path: `groupBy.${i}`, field }));
   if (typeof eventTime === 'string' && eventTime !== 'arrival')
-    uses.push({ path: 'eventTime', field: eventTime });
+    uses.push({ path: 'eventTime', field: eventTime, textFormat: 'iso' });
   else if (typeof eventTime === 'object' && eventTime !== null) {
-    const field = (eventTime as { field?: unknown }).field;
-    if (typeof field === 'string') uses.push({ path: 'eventTime.field', field });
+    const { field, format } = eventTime as { field?: unknown; format?: unknown };
+    const text = format === 'iso' || format === 'clf';
+    if (typeof field === 'string')
+      uses.push({ path: 'eventTime.field', field, ...(text ? { textFormat: format } : {}) });
   }
   for (const [name, metric] of Object.entries(metrics)) {
     const numeric = NUMERIC_METRIC_KINDS.includes(metric.kind);
@@ -47,8 +51,9 @@ export const fieldUses = (
 };
 
 /**
- * Fields a definition reads that its decoder never produces, and numeric metrics over fields the decoder
- * decodes as text: each would reject every record at fold time, so it is a problem of the definition.
+ * Fields a definition reads that its decoder never produces, numeric metrics over fields the decoder
+ * decodes as text, and a text event-time format (`iso`, `clf`) over a field it decodes as a number: each
+ * would reject every record at fold time, so it is a problem of the definition.
  *
  * @example
  * fieldProblems('csv', csv({ columns: ['a', 'b'] }).fields!, [{ path: 'metrics.m.field', field: 'c' }]);
@@ -59,7 +64,7 @@ export const fieldProblems = (
   fields: DecodedFields,
   uses: readonly FieldUse[],
 ): DefinitionProblem[] =>
-  uses.flatMap(({ path, field, numericMetric }): DefinitionProblem[] => {
+  uses.flatMap(({ path, field, numericMetric, textFormat }): DefinitionProblem[] => {
     const given = describeGiven(field);
     if (fields.names !== undefined && !fields.names.includes(field)) {
       return [
@@ -79,6 +84,15 @@ export const fieldProblems = (
         {
           path,
           message: `${numericMetric.kind} reads numbers, but ${format} decodes "${field}" as text, so every record would be rejected; ${fix}`,
+          given,
+        },
+      ];
+    }
+    if (textFormat !== undefined && fields.numeric.includes(field)) {
+      return [
+        {
+          path,
+          message: `format '${textFormat}' reads text, but ${format} decodes "${field}" as a number, so every record would be rejected; use format 'epoch-seconds' or 'epoch-millis'`,
           given,
         },
       ];

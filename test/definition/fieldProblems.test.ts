@@ -65,6 +65,17 @@ describe('Fields a definition reads, checked against what its decoder produces',
       `metrics.qty.field: sum reads numbers, but csv decodes "qty" as text, so every record would be rejected; declare its type: csv({ types: { qty: 'number' } }) (given "qty")`,
     ],
     [
+      'an ISO event time on a numeric csv column',
+      {
+        decode: csv({
+          columns: ['ts', 'shop', 'price', 'qty'],
+          types: { ts: 'integer', price: 'number', qty: 'integer' },
+        }),
+        eventTime: 'ts',
+      },
+      `eventTime: format 'iso' reads text, but csv decodes "ts" as a number, so every record would be rejected; use format 'epoch-seconds' or 'epoch-millis' (given "ts")`,
+    ],
+    [
       'a misspelt access-log field',
       {
         decode: accessLog(),
@@ -90,6 +101,16 @@ describe('Fields a definition reads, checked against what its decoder produces',
 
   it.each<[string, Partial<PipelineInput>]>([
     ['text metrics on untyped csv columns', { metrics: { shops: distinct('shop'), top: topK('shop', 3) } }],
+    [
+      'an epoch event time on a numeric csv column',
+      {
+        decode: csv({
+          columns: ['ts', 'shop', 'price', 'qty'],
+          types: { ts: 'integer', price: 'number', qty: 'integer' },
+        }),
+        eventTime: { field: 'ts', format: 'epoch-millis' },
+      },
+    ],
     [
       'any field of a csv named by its header line',
       { decode: csv(), groupBy: ['anything'], metrics: { n: count() } },
