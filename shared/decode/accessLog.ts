@@ -3,7 +3,7 @@ import { excerpt } from '../rejection/excerpt.ts';
 import { DecoderConfigError } from './errors.ts';
 import { guardedDecode } from './guardedDecode.ts';
 import { nonEmptyLines } from './nonEmptyLines.ts';
-import type { DecodeEmitter, FormatDecoder } from './types.ts';
+import type { DecodedFields, DecodeEmitter, FormatDecoder } from './types.ts';
 
 /** Options of {@link accessLog}. */
 export interface AccessLogOptions {
@@ -24,6 +24,27 @@ export interface AccessLogOptions {
    */
   readonly extraFields?: 'ignore' | 'reject';
 }
+
+/** The fields of an access-log record; the numeric ones are numbers (or null), the others text (or null). */
+const ACCESS_LOG_FIELDS: DecodedFields = {
+  names: [
+    'ip',
+    'ident',
+    'user',
+    'time',
+    'request',
+    'method',
+    'path',
+    'protocol',
+    'status',
+    'bytes',
+    'referer',
+    'userAgent',
+    'requestTime',
+    'requestTimeMs',
+  ],
+  numeric: ['status', 'bytes', 'requestTime', 'requestTimeMs'],
+};
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -395,6 +416,7 @@ export const accessLog = (options: AccessLogOptions = {}): FormatDecoder => {
   const body = (guarded: DecodeEmitter, text: string): void => decodePayload(text, layout, guarded);
   return {
     format: 'access-log',
+    fields: ACCESS_LOG_FIELDS,
     decode(text: string, emit: DecodeEmitter): void {
       guardedDecode('access log', text, emit, body);
     },

@@ -417,6 +417,12 @@ export const csv = (options: CsvOptions = {}): FormatDecoder => {
   const body = (guarded: DecodeEmitter, text: string): void => decodePayload(text, config, guarded);
   return {
     format: 'csv',
+    fields: {
+      names: config.columns,
+      numeric: Object.keys(config.types).filter(
+        (name) => config.types[name] === 'number' || config.types[name] === 'integer',
+      ),
+    },
     decode(text: string, emit: DecodeEmitter): void {
       guardedDecode('CSV', text, emit, body);
     },

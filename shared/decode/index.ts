@@ -12,4 +12,4 @@ export { DecoderConfigError } from './errors.ts';
 export { type GunzipResult, gunzipBounded, isGzip } from './gzip.ts';
 export { type JsonOptions, json } from './json.ts';
 export { aggregate, deaggregate, isKplAggregate, type KplResult, type KplUserRecord } from './kpl.ts';
-export type { DecodeEmitter, DecodeLimits, DecodeSink, FormatDecoder } from './types.ts';
+export type { DecodedFields, DecodeEmitter, DecodeLimits, DecodeSink, FormatDecoder } from './types.ts';

@@ -15,10 +15,26 @@ export interface DecodeEmitter {
   skip(line: number | undefined, what: 'header'): void;
 }
 
+/**
+ * What a decoder knows in advance about the fields of its records, so that `definePipeline` can check the
+ * fields a definition reads before any record is folded.
+ */
+export interface DecodedFields {
+  /** Every field a record can have; `undefined` when the names come from each payload (a CSV header line). */
+  readonly names: readonly string[] | undefined;
+  /** The fields decoded as numbers; any other field is text (or a boolean), never a number. */
+  readonly numeric: readonly string[];
+}
+
 /** Turns one text payload (unwrapped, valid UTF-8, BOM removed) into zero or more records. Never throws. */
 export interface FormatDecoder {
   /** Format name, for logs and documentation. */
   readonly format: string;
+  /**
+   * The fields its records can have and which are numbers, when the format fixes them (CSV, access logs).
+   * @default - any field, of any type (JSON)
+   */
+  readonly fields?: DecodedFields;
   decode(text: string, emit: DecodeEmitter): void;
 }
 

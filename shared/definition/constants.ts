@@ -47,6 +47,24 @@ export const RANKABLE_METRIC_KINDS: readonly string[] = [
   'weightedMean',
   'distinct',
 ];
+/** Metric kinds that read their fields as numbers (a text field would reject every record). */
+export const NUMERIC_METRIC_KINDS: readonly string[] = [
+  'sum',
+  'min',
+  'max',
+  'mean',
+  'variance',
+  'stddev',
+  'first',
+  'last',
+  'weightedMean',
+  'quantiles',
+];
+/**
+ * Room a results item keeps beside metric states whose size is bounded (dense HyperLogLogs): keys and the
+ * group (a group key may take up to 2 KB, and appears three times), readable results, bookkeeping.
+ */
+export const ITEM_RESERVE_BYTES = 16 * 1024;
 /** At most this many ranking indexes per pipeline. */
 export const MAX_RANK_BY = 5;
 /**

@@ -1,23 +1,18 @@
-import type { z } from 'zod';
 import { DEFAULT_DECODE_LIMITS } from '../decode/constants.ts';
-import { formatDuration, parseDuration } from '../time/duration.ts';
+import { parseDuration } from '../time/duration.ts';
 import type { TimestampFormat } from '../time/timestamp.ts';
-import { WindowSpecError } from '../window/errors.ts';
 import { validateWindow } from '../window/validateWindow.ts';
-import { DEFAULT_FLUSH_EVERY, DEFAULT_MAX_CLOCK_SKEW, RANKABLE_METRIC_KINDS } from './constants.ts';
+import { DEFAULT_FLUSH_EVERY, DEFAULT_MAX_CLOCK_SKEW } from './constants.ts';
+import { definitionProblems } from './definitionProblems.ts';
 import { DefinitionError } from './errors.ts';
-import { pipelineInputSchema } from './schema.ts';
+import { defaultRankBy } from './rankByProblems.ts';
 import type { EventTimeSource, PipelineDefinition, PipelineInput } from './types.ts';
-
-const formatIssues = (issues: readonly z.core.$ZodIssue[]): string[] =>
-  issues.map(
-    (issue) => `${issue.path.length === 0 ? '(definition)' : issue.path.join('.')}: ${issue.message}`,
-  );
 
 /**
  * Declares a pipeline: the one definition that the CDK stack, the Lambda handler, the local runner and
- * the query client all read. Validates everything up front and throws a {@link DefinitionError} naming
- * each bad field and its value, so a typo fails at `cdk synth` or start-up, not in a running Lambda.
+ * the query client all read. Validates everything up front — every option, and every metric's arguments
+ * and options — and throws one {@link DefinitionError} listing every problem at once, each with its path
+ * and the value given, so a typo fails at `cdk synth` or start-up, not in a running Lambda.
  *
  * @example
  * export const requestsByIp = definePipeline({
@@ -32,45 +27,10 @@ const formatIssues = (issues: readonly z.core.$ZodIssue[]): string[] =>
  * });
  */
 export const definePipeline = (input: PipelineInput): PipelineDefinition => {
-  const label = typeof input?.name === 'string' ? `Pipeline "${input.name}"` : 'Pipeline';
-  const parsed = pipelineInputSchema.safeParse(input);
-  if (!parsed.success) {
-    const problems = formatIssues(parsed.error.issues);
-    throw new DefinitionError(`${label} is invalid:\n  - ${problems.join('\n  - ')}`, problems);
-  }
-  const problems: string[] = [];
-  let window = input.window;
-  try {
-    window = validateWindow(input.window);
-  } catch (error) {
-    if (!(error instanceof WindowSpecError)) throw error;
-    problems.push(`window: ${error.message}`);
-  }
-  const retentionMs = parseDuration(input.retention);
-  if (retentionMs < window.sizeMs + window.allowedLatenessMs) {
-    problems.push(
-      `retention: must be at least the window size plus allowed lateness (${formatDuration(window.sizeMs + window.allowedLatenessMs)}) (given ${formatDuration(retentionMs)})`,
-    );
-  }
-  const rankBy = input.rankBy ?? defaultRankBy(input);
-  const seen = new Set<string>();
-  rankBy.forEach((name, i) => {
-    const metric = input.metrics[name];
-    if (metric === undefined) {
-      problems.push(
-        `rankBy.${i}: names no metric of this pipeline (given "${name}"; metrics: ${Object.keys(input.metrics).join(', ')})`,
-      );
-    } else if (!RANKABLE_METRIC_KINDS.includes(metric.kind)) {
-      problems.push(
-        `rankBy.${i}: metric "${name}" is a ${metric.kind}, which has no single number to rank by`,
-      );
-    } else if (seen.has(name)) {
-      problems.push(`rankBy.${i}: repeats metric "${name}"`);
-    }
-    seen.add(name);
-  });
+  const problems = definitionProblems(input);
   if (problems.length > 0) {
-    throw new DefinitionError(`${label} is invalid:\n  - ${problems.join('\n  - ')}`, problems);
+    const label = typeof input?.name === 'string' ? `Pipeline "${input.name}"` : 'Pipeline';
+    throw DefinitionError.listing(label, problems);
   }
   const eventTime: EventTimeSource =
     input.eventTime === 'arrival'
@@ -90,20 +50,13 @@ export const definePipeline = (input: PipelineInput): PipelineDefinition => {
     filter: input.filter,
     groupBy: Object.freeze([...input.groupBy]),
     eventTime: Object.freeze(eventTime),
-    window,
+    window: validateWindow(input.window),
     metrics: Object.freeze({ ...input.metrics }),
     metricNames: Object.freeze(Object.keys(input.metrics)),
-    retentionMs,
+    retentionMs: parseDuration(input.retention),
     maxClockSkewMs: parseDuration(input.maxClockSkew ?? DEFAULT_MAX_CLOCK_SKEW),
     limits: Object.freeze({ ...DEFAULT_DECODE_LIMITS, ...input.limits }),
-    rankBy: Object.freeze([...rankBy]),
+    rankBy: Object.freeze([...(input.rankBy ?? defaultRankBy(input.metrics))]),
     flushEveryMs: parseDuration(input.flushEvery ?? DEFAULT_FLUSH_EVERY),
   });
-};
-
-const defaultRankBy = (input: PipelineInput): string[] => {
-  const first = Object.entries(input.metrics).find(([, metric]) =>
-    RANKABLE_METRIC_KINDS.includes(metric.kind),
-  );
-  return first === undefined ? [] : [first[0]];
 };

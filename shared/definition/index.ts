@@ -8,5 +8,10 @@ export {
   RESERVED_METRIC_NAMES,
 } from './constants.ts';
 export { definePipeline } from './definePipeline.ts';
-export { DefinitionError } from './errors.ts';
+export {
+  DefinitionError,
+  type DefinitionErrorOptions,
+  type DefinitionProblem,
+  formatProblem,
+} from './errors.ts';
 export type { EventTimeSource, PipelineDefinition, PipelineInput } from './types.ts';

@@ -1,4 +1,8 @@
+import { METRIC_OPTIONS, optionsCheck } from './checkArguments.ts';
+import { invalidMetric } from './invalidMetric.ts';
 import { type Metric, type MetricOptions, SKIP } from './types.ts';
+
+const checkOptions = optionsCheck('count', METRIC_OPTIONS, '{ where: (r) => Number(r.status) >= 500 }');
 
 /** State of {@link count}. */
 export interface CountState {
@@ -12,6 +16,8 @@ export interface CountState {
  * metrics: { requests: count(), errors: count({ where: (r) => Number(r.status) >= 500 }) }
  */
 export const count = (options: MetricOptions = {}): Metric<CountState, true, number> => {
+  const problems = checkOptions(options);
+  if (problems.length > 0) return invalidMetric('count', 'count()', problems);
   const where = options.where;
   return {
     kind: 'count',

@@ -1,5 +1,7 @@
 import type { ByteReader } from '../codec/ByteReader.ts';
 import type { ByteWriter } from '../codec/ByteWriter.ts';
+import { checkField, FIELD_METRIC_OPTIONS, fieldLabel, optionsCheck } from './checkArguments.ts';
+import { invalidMetric } from './invalidMetric.ts';
 import { numberReader } from './readers.ts';
 import { lessThan } from './totalOrder.ts';
 import type { FieldMetricOptions, Metric } from './types.ts';
@@ -20,11 +22,18 @@ const decode = (input: ByteReader): ExtremeState => {
   return { has, value: has ? input.float64() : 0 };
 };
 
+const CHECK_OPTIONS = {
+  min: optionsCheck('min', FIELD_METRIC_OPTIONS, "{ missing: 'skip' }"),
+  max: optionsCheck('max', FIELD_METRIC_OPTIONS, "{ missing: 'skip' }"),
+} as const;
+
 const extreme = (
   kind: 'min' | 'max',
   field: string,
   options: FieldMetricOptions,
 ): Metric<ExtremeState, number, number | null> => {
+  const problems = [...checkField('field', field), ...CHECK_OPTIONS[kind](options)];
+  if (problems.length > 0) return invalidMetric(kind, `${kind}(${fieldLabel(field)})`, problems);
   const better = kind === 'min' ? lessThan : (a: number, b: number) => lessThan(b, a);
   const offer = (state: ExtremeState, value: number): void => {
     if (!state.has || better(value, state.value)) {

@@ -1,5 +1,7 @@
 import type { ByteReader } from '../codec/ByteReader.ts';
 import type { ByteWriter } from '../codec/ByteWriter.ts';
+import { checkField, FIELD_METRIC_OPTIONS, fieldLabel, optionsCheck } from './checkArguments.ts';
+import { invalidMetric } from './invalidMetric.ts';
 import { MetricProblem } from './MetricProblem.ts';
 import { numberReader } from './readers.ts';
 import { lessThan } from './totalOrder.ts';
@@ -22,11 +24,18 @@ const decode = (input: ByteReader): FirstLastState => {
   return has ? { has, timeMs: input.float64(), value: input.float64() } : { has, timeMs: 0, value: 0 };
 };
 
+const CHECK_OPTIONS = {
+  first: optionsCheck('first', FIELD_METRIC_OPTIONS, "{ missing: 'skip' }"),
+  last: optionsCheck('last', FIELD_METRIC_OPTIONS, "{ missing: 'skip' }"),
+} as const;
+
 const build = (
   kind: 'first' | 'last',
   field: string,
   options: FieldMetricOptions,
 ): Metric<FirstLastState, readonly [number, number], number | null> => {
+  const problems = [...checkField('field', field), ...CHECK_OPTIONS[kind](options)];
+  if (problems.length > 0) return invalidMetric(kind, `${kind}(${fieldLabel(field)})`, problems);
   const read = numberReader(field, options);
   // Ties on event time are broken by value (first keeps the smaller, last the larger), so the choice is
   // the same whatever order records arrive or states merge in.

@@ -2,6 +2,7 @@ import type { ByteReader } from '../codec/ByteReader.ts';
 import type { ByteWriter } from '../codec/ByteWriter.ts';
 import type { Fields } from '../record/types.ts';
 import type { MetricProblem } from './MetricProblem.ts';
+import type { OptionProblem } from './OptionProblem.ts';
 
 /** The metric kinds streamfold knows. */
 export type MetricKind =
@@ -49,6 +50,16 @@ export interface Metric<S, I, R extends MetricResult = MetricResult> {
   readonly fields: readonly string[];
   /** One line that describes the metric, e.g. `sum(bytes)`. */
   readonly description: string;
+  /**
+   * What is wrong with the arguments or options this metric was built with; `definePipeline` rejects a
+   * definition holding a metric with problems and lists them all. Absent or empty when the metric is fine.
+   */
+  readonly problems?: readonly OptionProblem[];
+  /**
+   * The largest encoded state, in bytes, when a bound is known whatever the data (a dense HyperLogLog);
+   * `definePipeline` checks that the states fit a DynamoDB item. Absent when the size depends on the data.
+   */
+  readonly maxStateBytes?: number;
   /** This metric's input from one record, {@link SKIP}, or a problem that rejects the whole record. */
   input(record: Fields, eventMs: number): I | Skip | MetricProblem;
   empty(): S;

@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import { ExactSum } from '../sketch/index.ts';
+import { checkField, FIELD_METRIC_OPTIONS, fieldLabel, optionsCheck } from './checkArguments.ts';
+import { invalidMetric } from './invalidMetric.ts';
 import { numberReader } from './readers.ts';
 import { twoProduct } from './twoProduct.ts';
 import type { FieldMetricOptions, Metric } from './types.ts';
@@ -43,11 +46,27 @@ const scaledVariance = (state: VarianceState): number => {
   return Math.max(0, exact.value());
 };
 
+const VARIANCE_OPTIONS = {
+  ...FIELD_METRIC_OPTIONS,
+  sample: z
+    .boolean({
+      error: 'must be true (sample variance, divides by n − 1) or false (population, divides by n)',
+    })
+    .optional(),
+} as const;
+
+const CHECK_OPTIONS = {
+  variance: optionsCheck('variance', VARIANCE_OPTIONS, '{ sample: true }'),
+  stddev: optionsCheck('stddev', VARIANCE_OPTIONS, '{ sample: true }'),
+} as const;
+
 const build = (
   kind: 'variance' | 'stddev',
   field: string,
   options: VarianceOptions,
 ): Metric<VarianceState, number, number | null> => {
+  const problems = [...checkField('field', field), ...CHECK_OPTIONS[kind](options)];
+  if (problems.length > 0) return invalidMetric(kind, `${kind}(${fieldLabel(field)})`, problems);
   const sample = options.sample === true;
   const scratch = [0, 0];
   return {

@@ -1,8 +1,12 @@
 import { ExactSum } from '../sketch/index.ts';
+import { checkField, FIELD_METRIC_OPTIONS, fieldLabel, optionsCheck } from './checkArguments.ts';
+import { invalidMetric } from './invalidMetric.ts';
 import { MetricProblem } from './MetricProblem.ts';
 import { numberReader } from './readers.ts';
 import { twoProduct } from './twoProduct.ts';
 import { type FieldMetricOptions, type Metric, SKIP } from './types.ts';
+
+const checkOptions = optionsCheck('weightedMean', FIELD_METRIC_OPTIONS, "{ missing: 'skip' }");
 
 /** State of {@link weightedMean}: exact sums of value × weight and of weight. */
 export interface WeightedMeanState {
@@ -24,6 +28,15 @@ export const weightedMean = (
   weightField: string,
   options: FieldMetricOptions = {},
 ): Metric<WeightedMeanState, readonly [number, number], number | null> => {
+  const problems = [
+    ...checkField('valueField', valueField),
+    ...checkField('weightField', weightField),
+    ...checkOptions(options),
+  ];
+  if (problems.length > 0) {
+    const label = `weightedMean(${fieldLabel(valueField)}, ${fieldLabel(weightField)})`;
+    return invalidMetric('weightedMean', label, problems);
+  }
   const readValue = numberReader(valueField, options);
   const readWeight = numberReader(weightField, { ...options, where: undefined });
   const scratch = [0, 0];
