@@ -83,7 +83,8 @@ export async function* queryLetters(options: QueryLettersOptions): AsyncGenerato
   }
   if (filter.unreplayedOnly === true) {
     names['#replayedAt'] = 'replayedAt';
-    conditions.push('attribute_not_exists(#replayedAt)');
+    names['#replayPending'] = 'replayPending';
+    conditions.push('(attribute_not_exists(#replayedAt) OR attribute_exists(#replayPending))');
   }
   const projection =
     options.withPayload === true

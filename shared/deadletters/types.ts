@@ -49,7 +49,7 @@ export interface LetterFilter {
   /** @default - both */
   readonly kind?: 'rejected' | 'late';
   /**
-   * Leave out letters a replay already applied.
+   * Leave out letters a replay already applied (except those whose clean-up is pending).
    * @default false
    */
   readonly unreplayedOnly?: boolean;
