@@ -118,6 +118,13 @@ export const runReplay = async (
   }
 };
 
+/** Window starts, short: one as is, several as a count and the first and last. */
+const windowsText = (windows: readonly string[]): string => {
+  const short = windows.map((w) => w.replace(':00.000Z', 'Z'));
+  if (short.length <= 1) return short.join('');
+  return `${short.length} windows, ${short[0]} … ${short[short.length - 1]}`;
+};
+
 const VERDICT_WORDS = {
   folds: ['would fold', 'folded'],
   filtered: ['would be filtered out', 'filtered out'],
@@ -169,7 +176,7 @@ export const renderReplayReport = (definition: PipelineDefinition, report: Repla
       ...report.errors.slice(0, 5).map((e) => `  ${e}`),
     );
   }
-  const shown = report.outcomes.filter((o) => o.verdict !== 'already-replayed');
+  const shown = report.outcomes.filter((o) => o.verdict !== 'already-replayed').slice(0, 20);
   if (shown.length > 0) {
     lines.push(
       '',
@@ -179,7 +186,7 @@ export const renderReplayReport = (definition: PipelineDefinition, report: Repla
           o.sk,
           o.reason,
           VERDICT_WORDS[o.verdict][tense],
-          o.verdict === 'folds' ? o.windows.join(' ') : o.detail,
+          o.verdict === 'folds' ? windowsText(o.windows) : o.detail,
         ]),
       ),
     );
