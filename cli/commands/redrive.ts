@@ -13,6 +13,7 @@ import { type AwsCliOptions, awsClientConfig, withAwsOptions } from '../awsOptio
 import { UsageError } from '../errors.ts';
 import { loadPipeline } from '../loadPipeline.ts';
 import { renderTable } from '../render/table.ts';
+import { exitInterrupted, interruptible } from './interruptible.ts';
 import { explainTableFailure } from './letterOptions.ts';
 import type { ReplayIo } from './replay.ts';
 
@@ -94,6 +95,7 @@ export const runRedrive = async (
       deadLetterTable,
       queue,
       ...(io.now !== undefined ? { now: io.now } : {}),
+      ...(io.signal !== undefined ? { signal: io.signal } : {}),
       ...(io.progress !== undefined
         ? {
             onProgress: (r: RedriveReport) =>
@@ -123,7 +125,7 @@ export const runRedrive = async (
  * write(renderRedriveReport(definition, report));
  */
 export const renderRedriveReport = (definition: PipelineDefinition, report: RedriveReport): string => {
-  const head = `${definition.name}: ${report.messages} message(s) in ${report.queue}: ${report.applied} range(s) applied and deleted, ${report.notRetained} no longer retained, ${report.failed} failed`;
+  const head = `${report.interrupted ? 'Interrupted (the rest stays queued): ' : ''}${definition.name}: ${report.messages} message(s) in ${report.queue}: ${report.applied} range(s) applied and deleted, ${report.notRetained} no longer retained, ${report.failed} failed`;
   if (report.messages === 0)
     return `${definition.name}: ${report.queue} holds no message: nothing to redrive.`;
   const lines = [
@@ -225,13 +227,18 @@ export const registerRedrive = (program: Command, io: ReplayIo = {}): void => {
       ].join('\n'),
     )
     .action(async (pipelineRef: string, options: RedriveCommandOptions) => {
-      const { definition, report } = await runRedrive(pipelineRef, options, {
-        ...io,
-        ...(progress !== undefined ? { progress } : {}),
-      });
-      write(
-        `${options.json === true ? JSON.stringify({ pipeline: definition.name, ...report }, null, 2) : renderRedriveReport(definition, report)}\n`,
+      const { definition, report } = await interruptible(
+        (signal) =>
+          runRedrive(pipelineRef, options, {
+            ...io,
+            signal,
+            ...(progress !== undefined ? { progress } : {}),
+          }),
+        'redrive',
       );
+      const text = `${options.json === true ? JSON.stringify({ pipeline: definition.name, ...report }, null, 2) : renderRedriveReport(definition, report)}\n`;
+      if (report.interrupted) await exitInterrupted(text);
+      write(text);
       if (report.notRetained > 0 || report.failed > 0) {
         throw new RedriveError(
           `${report.notRetained + report.failed} range(s) could not be redriven; their messages stay in ${report.queue}`,

@@ -11,6 +11,7 @@ import { openDynamoDb, openKinesis } from '../awsClients.ts';
 import { type AwsCliOptions, withAwsOptions } from '../awsOptions.ts';
 import { loadPipeline } from '../loadPipeline.ts';
 import { renderTable } from '../render/table.ts';
+import { exitInterrupted, interruptible } from './interruptible.ts';
 import {
   explainTableFailure,
   type LetterFilterCliOptions,
@@ -37,6 +38,8 @@ export interface ReplayIo extends CommandIo {
    * @default - standard error, when it is a terminal
    */
   readonly progress?: (text: string) => void;
+  /** Stops the work between chunks (or messages) when aborted. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -83,6 +86,7 @@ export const runReplay = async (
       includeLate: options.includeLate === true,
       dryRun: options.dryRun === true,
       ...(lock !== undefined ? { lock } : {}),
+      ...(io.signal !== undefined ? { signal: io.signal } : {}),
       now,
       ...(io.progress !== undefined
         ? {
@@ -143,7 +147,7 @@ const VERDICT_WORDS = {
 export const renderReplayReport = (definition: PipelineDefinition, report: ReplayReport): string => {
   const tense = report.dryRun ? 0 : 1;
   const lines = [
-    `${definition.name}: ${report.considered} dead letter(s) ${report.dryRun ? 'folded with the current definition (dry run: nothing written)' : 'replayed with the current definition'}${report.includeLate ? ', late records included' : ''}`,
+    `${report.interrupted ? 'Interrupted (a rerun does the rest): ' : ''}${definition.name}: ${report.considered} dead letter(s) ${report.dryRun ? 'folded with the current definition (dry run: nothing written)' : 'replayed with the current definition'}${report.includeLate ? ', late records included' : ''}`,
     '',
     renderTable(
       ['outcome', 'letters'],
@@ -251,13 +255,14 @@ export const registerReplay = (program: Command, io: ReplayIo = {}): void => {
       ].join('\n'),
     )
     .action(async (pipelineRef: string, options: ReplayCommandOptions) => {
-      const { definition, report } = await runReplay(pipelineRef, options, {
-        ...io,
-        ...(progress !== undefined ? { progress } : {}),
-      });
-      write(
-        `${options.json === true ? JSON.stringify({ pipeline: definition.name, ...report }, null, 2) : renderReplayReport(definition, report)}\n`,
+      const { definition, report } = await interruptible(
+        (signal) =>
+          runReplay(pipelineRef, options, { ...io, signal, ...(progress !== undefined ? { progress } : {}) }),
+        'replay',
       );
+      const text = `${options.json === true ? JSON.stringify({ pipeline: definition.name, ...report }, null, 2) : renderReplayReport(definition, report)}\n`;
+      if (report.interrupted) await exitInterrupted(text);
+      write(text);
       if (report.failed > 0) {
         throw new ReplayError(
           `${report.failed} letter(s) could not be replayed (see above); they stay unmarked: run replay again to resume`,

@@ -31,6 +31,11 @@ export interface RedriverOptions {
    * @default 5
    */
   readonly maxAttempts?: number;
+  /**
+   * Stops between messages (Ctrl-C): the range being delivered is finished, no other is started.
+   * @default - runs until the queue is empty
+   */
+  readonly signal?: AbortSignal;
   /** Called after each message with the report so far (progress). */
   readonly onProgress?: (report: RedriveReport) => void;
   /** @default Date.now */
@@ -61,6 +66,8 @@ export interface RangeOutcome {
 /** What a redrive did. */
 export interface RedriveReport {
   readonly queue: string;
+  /** Stopped early (Ctrl-C): the messages not reached are still in the queue. */
+  readonly interrupted: boolean;
   readonly messages: number;
   readonly applied: number;
   readonly notRetained: number;
@@ -104,6 +111,7 @@ export class Redriver {
     const ranges: RangeOutcome[] = [];
     const report = (): RedriveReport => ({
       queue: this.options.queue.description,
+      interrupted: this.options.signal?.aborted === true,
       messages: ranges.length,
       applied: ranges.filter((r) => r.status === 'applied').length,
       notRetained: ranges.filter((r) => r.status === 'not-retained').length,
@@ -111,10 +119,11 @@ export class Redriver {
       overtakenItems: ranges.reduce((sum, r) => sum + r.overtakenItems, 0),
       ranges: [...ranges],
     });
-    for (;;) {
+    while (!this.stopped()) {
       const messages = await this.options.queue.receive(10);
       if (messages.length === 0) break;
       for (const message of messages) {
+        if (this.stopped()) break;
         const outcome = await this.redrive(message);
         if (outcome.status === 'applied') await this.options.queue.delete(message);
         ranges.push(outcome);
@@ -122,6 +131,10 @@ export class Redriver {
       }
     }
     return report();
+  }
+
+  private stopped(): boolean {
+    return this.options.signal?.aborted === true;
   }
 
   private async redrive(message: FailureMessage): Promise<RangeOutcome> {

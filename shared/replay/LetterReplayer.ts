@@ -65,6 +65,11 @@ export interface LetterReplayerOptions {
   readonly keepOutcomes?: number;
   /** Called after each chunk with the report so far (progress). */
   readonly onProgress?: (report: ReplayReport) => void;
+  /**
+   * Stops the replay between chunks (Ctrl-C): what was started is finished, nothing more is read.
+   * @default - runs to the end
+   */
+  readonly signal?: AbortSignal;
   /** @default Date.now */
   readonly now?: () => number;
 }
@@ -139,13 +144,14 @@ export class LetterReplayer {
     const size = this.options.chunkSize ?? 50;
     let chunk: StoredLetter[] = [];
     for await (const letter of letters) {
+      if (this.options.signal?.aborted === true) break;
       chunk.push(letter);
       if (chunk.length >= size) {
         await this.replayChunk(chunk);
         chunk = [];
       }
     }
-    if (chunk.length > 0) await this.replayChunk(chunk);
+    if (chunk.length > 0 && this.options.signal?.aborted !== true) await this.replayChunk(chunk);
     return this.report();
   }
 
@@ -153,6 +159,7 @@ export class LetterReplayer {
   public report(): ReplayReport {
     return {
       dryRun: this.options.dryRun === true,
+      interrupted: this.options.signal?.aborted === true,
       includeLate: this.options.includeLate === true,
       considered: this.considered,
       verdicts: { ...this.verdicts },

@@ -35,6 +35,8 @@ export interface LetterOutcome {
 /** What a replay run did (or, with `dryRun`, would do). */
 export interface ReplayReport {
   readonly dryRun: boolean;
+  /** Stopped early (Ctrl-C) between chunks: a rerun does the rest. */
+  readonly interrupted: boolean;
   readonly includeLate: boolean;
   /** Letters read. */
   readonly considered: number;

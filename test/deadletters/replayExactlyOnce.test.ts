@@ -155,4 +155,51 @@ describe('Replay: exactly once under interruption (property)', () => {
       { numRuns: RUNS },
     );
   }, 300_000);
+
+  it('stops between chunks when its signal is aborted (Ctrl-C), and a rerun does the rest', async () => {
+    // Prepare
+    const tables = await createPipelineTables(client, sensorStats);
+    const records = input();
+    const processor = new BatchProcessor({
+      definition: sensorStats,
+      client,
+      resultsTable: tables.resultsTable,
+      deadLetterTable: tables.deadLetterTable,
+      now: () => nowMs,
+    });
+    await processor.process(
+      kinesisEvent(records.map((r, n) => ({ ...r, sequenceNumber: sequenceNumber(n + 1) }))),
+      { getRemainingTimeInMillis: () => 60_000 },
+    );
+    const controller = new AbortController();
+    const replay = (signal?: AbortSignal) =>
+      new LetterReplayer({
+        definition: sensorStatsFixed,
+        client,
+        resultsTable: tables.resultsTable,
+        deadLetterTable: tables.deadLetterTable,
+        chunkSize: 5,
+        ...(signal !== undefined ? { signal, onProgress: () => controller.abort() } : {}),
+      }).run(
+        queryLetters({
+          client,
+          tableName: tables.deadLetterTable,
+          pipeline: sensorStats.name,
+          filter: { unreplayedOnly: true },
+          withPayload: true,
+        }),
+      );
+
+    // Act
+    const stopped = await replay(controller.signal);
+    const rest = await replay();
+
+    // Assess
+    expect(stopped.interrupted).toBe(true);
+    expect(stopped.considered).toBe(5);
+    expect(rest.interrupted).toBe(false);
+    expect(stopped.marked + rest.marked).toBe(16);
+    expect(rest.considered).toBe(17 - stopped.marked);
+    await tables.drop();
+  });
 });
