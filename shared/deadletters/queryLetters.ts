@@ -115,7 +115,7 @@ export async function* queryLetters(options: QueryLettersOptions): AsyncGenerato
             }),
             { abortSignal },
           ),
-        { deadlineMs: now() + (options.pageTimeoutMs ?? 30_000) },
+        { now, deadlineMs: now() + (options.pageTimeoutMs ?? 30_000) },
       );
       for (const item of page.Items ?? []) {
         const letter = readStoredLetter(item);

@@ -276,7 +276,7 @@ export class Redriver {
             }),
             { abortSignal },
           ),
-        { deadlineMs: this.now() + 30_000 },
+        { now: this.now, deadlineMs: this.now() + 30_000 },
       );
       const mark = response.Item?.[A.applied]?.M?.[range.shardId]?.S;
       return mark !== undefined && compareSequence(mark, range.endSequenceNumber) > 0;

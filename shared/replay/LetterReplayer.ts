@@ -367,7 +367,7 @@ export class LetterReplayer {
             }),
             { abortSignal },
           ),
-        { deadlineMs: this.now() + CALL_DEADLINE_MS },
+        { now: this.now, deadlineMs: this.now() + CALL_DEADLINE_MS },
       );
       const stored = read.Item ? readStoredAggregate(definition, read.Item) : undefined;
       const held = new Set(stored?.replayed ?? []);
@@ -412,7 +412,7 @@ export class LetterReplayer {
               }),
               { abortSignal },
             ),
-          { deadlineMs: this.now() + CALL_DEADLINE_MS },
+          { now: this.now, deadlineMs: this.now() + CALL_DEADLINE_MS },
         );
         return 'written';
       } catch (error) {
@@ -446,7 +446,7 @@ export class LetterReplayer {
             }),
             { abortSignal },
           ),
-        { deadlineMs: this.now() + CALL_DEADLINE_MS },
+        { now: this.now, deadlineMs: this.now() + CALL_DEADLINE_MS },
       );
       return true;
     } catch (error) {
@@ -486,7 +486,7 @@ export class LetterReplayer {
               }),
               { abortSignal },
             ),
-          { deadlineMs: this.now() + CALL_DEADLINE_MS },
+          { now: this.now, deadlineMs: this.now() + CALL_DEADLINE_MS },
         );
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
@@ -514,7 +514,7 @@ export class LetterReplayer {
             }),
             { abortSignal },
           ),
-        { deadlineMs: this.now() + CALL_DEADLINE_MS },
+        { now: this.now, deadlineMs: this.now() + CALL_DEADLINE_MS },
       ),
     );
     removed.forEach((result, i) => {

@@ -86,7 +86,7 @@ export class ReplayLock {
             }),
             { abortSignal },
           ),
-        { deadlineMs: nowMs + 30_000 },
+        { now: this.now, deadlineMs: nowMs + 30_000 },
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -127,7 +127,7 @@ export class ReplayLock {
             }),
             { abortSignal },
           ),
-        { deadlineMs: nowMs + 30_000 },
+        { now: this.now, deadlineMs: nowMs + 30_000 },
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
