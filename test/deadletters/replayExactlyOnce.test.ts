@@ -24,7 +24,7 @@ import { sensorStatsFixed } from './fixtures/sensorStatsRenamed.ts';
  * equal to the reference fold of the corrected input, on dynalite. REPLAY_RUNS sets the number of runs.
  */
 
-const RUNS = Number(process.env.REPLAY_RUNS ?? 12);
+const RUNS = Number(process.env.REPLAY_RUNS ?? 8);
 const nowMs = Date.now();
 
 /** 40 Kinesis records: good readings, renamed ones, NDJSON payloads with one renamed line, one late reading. */
