@@ -9,6 +9,7 @@ import { ReplayLock } from '../../shared/replay/ReplayLock.ts';
 import { LETTER_VERDICTS, type ReplayReport } from '../../shared/replay/types.ts';
 import { openDynamoDb, openKinesis } from '../awsClients.ts';
 import { type AwsCliOptions, withAwsOptions } from '../awsOptions.ts';
+import { UsageError } from '../errors.ts';
 import { loadPipeline } from '../loadPipeline.ts';
 import { renderTable } from '../render/table.ts';
 import { exitInterrupted, interruptible } from './interruptible.ts';
@@ -20,8 +21,20 @@ import {
 } from './letterOptions.ts';
 import type { CommandIo } from './query.ts';
 
+/** The first `count` values of an async iterable. */
+async function* take<T>(count: number, values: AsyncIterable<T>): AsyncGenerator<T> {
+  if (count <= 0) return;
+  let taken = 0;
+  for await (const value of values) {
+    yield value;
+    taken += 1;
+    if (taken >= count) return;
+  }
+}
+
 /** Options of `streamfold replay`. */
 export interface ReplayCommandOptions extends AwsCliOptions, LetterFilterCliOptions {
+  readonly limit?: string;
   readonly dryRun?: boolean;
   readonly includeLate?: boolean;
   readonly kinesisEndpoint?: string;
@@ -57,6 +70,10 @@ export const runReplay = async (
 ): Promise<{ definition: PipelineDefinition; report: ReplayReport }> => {
   const definition = await loadPipeline(pipelineRef);
   const filter = { ...parseLetterFilter(options), unreplayedOnly: true };
+  if (options.limit !== undefined && !/^[1-9]\d*$/.test(options.limit)) {
+    throw new UsageError(`-n must be a positive whole number of letters (given "${options.limit}")`);
+  }
+  const limit = options.limit === undefined ? Number.POSITIVE_INFINITY : Number(options.limit);
   const names = pipelineResourceNames(definition);
   const resultsTable = options.table ?? names.resultsTable;
   const deadLetterTable = options.deadLetterTable ?? names.deadLetterTable;
@@ -99,15 +116,18 @@ export const runReplay = async (
     });
     // Marked letters whose items still name them are read too, and cleaned up.
     const report = await replayer.run(
-      queryLetters({
-        client,
-        tableName: deadLetterTable,
-        pipeline: definition.name,
-        filter,
-        withPayload: true,
-        now,
-        pageSize: 50,
-      }),
+      take(
+        limit,
+        queryLetters({
+          client,
+          tableName: deadLetterTable,
+          pipeline: definition.name,
+          filter,
+          withPayload: true,
+          now,
+          pageSize: 50,
+        }),
+      ),
     );
     return { definition, report };
   } catch (error) {
@@ -221,6 +241,10 @@ export const registerReplay = (program: Command, io: ReplayIo = {}): void => {
           'a built-in example (requests-by-ip, category-averages, ohlc, sensor-stats) or a module path[#name]',
         ),
     )
+      .option(
+        '-n, --limit <count>',
+        'replay at most this many letters, newest first (default: every selected one)',
+      )
       .option('--dry-run', 'fold and report what would fold, stay rejected or be late; write nothing')
       .option('--include-late', 'also fold late records into their windows, amending windows that had closed')
       .option(

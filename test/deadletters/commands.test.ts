@@ -59,6 +59,7 @@ describe('Commands: dead-letters, replay, redrive', () => {
       '--to (2026-12-06T09:00Z) must be after --from',
     ],
     [['replay', 'ohlc', '--from', 'yesterday'], '--from must be an ISO 8601 time'],
+    [['replay', 'ohlc', '-n', '0'], '-n must be a positive whole number of letters (given "0")'],
     [['redrive', 'ohlc'], 'On AWS, name the on-failure queue with --queue'],
     [
       ['redrive', 'ohlc', '--endpoint', 'http://127.0.0.1:1'],
