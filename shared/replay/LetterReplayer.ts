@@ -1,26 +1,15 @@
-import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { StoredLetter } from '../deadletters/types.ts';
 import type { PipelineDefinition } from '../definition/types.ts';
-import { type AggregateState, emptyAggregate, mergeAggregate } from '../fold/aggregateCodec.ts';
 import { BatchFolder } from '../fold/BatchFolder.ts';
 import type { WindowAggregate } from '../fold/types.ts';
-import { RESULT_ATTRIBUTES as A } from '../storage/attributes.ts';
-import { StorageError } from '../storage/errors.ts';
-import { itemSizeBytes, MAX_ITEM_BYTES } from '../storage/itemSize.ts';
 import { mapLimit } from '../storage/mapLimit.ts';
-import { buildResultItem, type ResultKey, readStoredAggregate, resultKey } from '../storage/resultItem.ts';
-import { withRetry } from '../storage/retry.ts';
+import { resultKey } from '../storage/resultItem.ts';
 import { readShardRange } from '../stream/readShardRange.ts';
 import { letterSelects, letterSource, letterWindows } from './letterSource.ts';
 import type { ReplayLock } from './ReplayLock.ts';
+import { type ItemTarget, itemId, ReplayStore } from './ReplayStore.ts';
 import { LETTER_VERDICTS, type LetterOutcome, type LetterVerdict, type ReplayReport } from './types.ts';
 
 /** Options of {@link LetterReplayer}. */
@@ -82,24 +71,6 @@ interface Prepared {
   readonly aggregates: readonly WindowAggregate[];
 }
 
-/** The contributions of a chunk's letters to one results item. */
-interface ItemTarget {
-  readonly key: ResultKey;
-  readonly aggregate: WindowAggregate;
-  readonly contributions: { readonly sk: string; readonly aggregate: WindowAggregate }[];
-}
-
-type ItemResult = 'written' | 'held';
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof ConditionalCheckFailedException ||
-  (error as Error).name === 'ConditionalCheckFailedException';
-
-const itemId = (key: ResultKey): string => JSON.stringify([key.pk, key.sk]);
-
-const MAX_CONFLICTS = 8;
-const CALL_DEADLINE_MS = 30_000;
-
 /**
  * Replays dead letters exactly once (docs/adr/0003-dead-letter-replay.md). Per chunk of letters:
  *
@@ -121,6 +92,7 @@ const CALL_DEADLINE_MS = 30_000;
  */
 export class LetterReplayer {
   private readonly folder: BatchFolder;
+  private readonly store: ReplayStore;
   private readonly now: () => number;
   private readonly verdicts: Record<LetterVerdict, number>;
   private readonly outcomes: LetterOutcome[] = [];
@@ -136,6 +108,14 @@ export class LetterReplayer {
   public constructor(private readonly options: LetterReplayerOptions) {
     this.folder = new BatchFolder(options.definition);
     this.now = options.now ?? Date.now;
+    this.store = new ReplayStore({
+      definition: options.definition,
+      client: options.client,
+      resultsTable: options.resultsTable,
+      deadLetterTable: options.deadLetterTable,
+      now: this.now,
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    });
     this.verdicts = Object.fromEntries(LETTER_VERDICTS.map((v) => [v, 0])) as Record<LetterVerdict, number>;
   }
 
@@ -188,8 +168,14 @@ export class LetterReplayer {
     const pendingCleanup = prepared.filter(
       (p) => p.verdict === 'already-replayed' && (p.letter.replayPending?.length ?? 0) > 0,
     );
-    await this.cleanUp(
-      pendingCleanup.map((p) => ({ sk: p.letter.sk, pk: p.letter.pk, items: p.letter.replayPending ?? [] })),
+    this.errors.push(
+      ...(await this.store.cleanUp(
+        pendingCleanup.map((p) => ({
+          sk: p.letter.sk,
+          pk: p.letter.pk,
+          items: p.letter.replayPending ?? [],
+        })),
+      )),
     );
 
     const folding = prepared.filter((p) => p.verdict === 'folds');
@@ -204,7 +190,9 @@ export class LetterReplayer {
       }
     }
     const list = [...targets.values()];
-    const settled = await mapLimit(list, this.options.concurrency ?? 8, (target) => this.writeItem(target));
+    const settled = await mapLimit(list, this.options.concurrency ?? 8, (target) =>
+      this.store.writeItem(target),
+    );
     const failedLetters = new Set<string>();
     settled.forEach((result, i) => {
       const target = list[i] as ItemTarget;
@@ -233,7 +221,7 @@ export class LetterReplayer {
         items,
       });
     }
-    const marked = await mapLimit(toMark, this.options.concurrency ?? 8, (m) => this.mark(m));
+    const marked = await mapLimit(toMark, this.options.concurrency ?? 8, (m) => this.store.mark(m));
     const cleanups: { pk: string; sk: string; items: readonly string[] }[] = [];
     marked.forEach((result, i) => {
       const m = toMark[i] as (typeof toMark)[number];
@@ -245,7 +233,7 @@ export class LetterReplayer {
         this.errors.push(`marking letter ${m.sk}: ${(result.reason as Error).message}`);
       }
     });
-    await this.cleanUp(cleanups);
+    this.errors.push(...(await this.store.cleanUp(cleanups)));
     this.options.onProgress?.(this.report());
   }
 
@@ -342,184 +330,5 @@ export class LetterReplayer {
       return `its ${letter.payloadBytes}-byte payload is no longer in stream ${kinesis.streamName} (${range.retained ? 'not found' : range.reason})`;
     }
     return record.Data;
-  }
-
-  /** Adds the contributions the item does not hold yet, and their letters' keys, in one conditional write. */
-  private async writeItem(target: ItemTarget): Promise<ItemResult> {
-    const { definition, client, resultsTable } = this.options;
-    for (let conflicts = 0; ; conflicts++) {
-      const read = await withRetry(
-        (abortSignal) =>
-          client.send(
-            new GetItemCommand({
-              TableName: resultsTable,
-              Key: { [A.pk]: { S: target.key.pk }, [A.sk]: { S: target.key.sk } },
-              ConsistentRead: true,
-              ProjectionExpression: '#state, #version, #applied, #replayed, #pk, #sk',
-              ExpressionAttributeNames: {
-                '#state': A.state,
-                '#version': A.version,
-                '#applied': A.applied,
-                '#replayed': A.replayed,
-                '#pk': A.pk,
-                '#sk': A.sk,
-              },
-            }),
-            { abortSignal },
-          ),
-        { now: this.now, deadlineMs: this.now() + CALL_DEADLINE_MS },
-      );
-      const stored = read.Item ? readStoredAggregate(definition, read.Item) : undefined;
-      const held = new Set(stored?.replayed ?? []);
-      const fresh = target.contributions.filter((c) => !held.has(c.sk));
-      if (fresh.length === 0) return 'held';
-      // Decoded just now (or new): ours to mutate; the letters' aggregates stay untouched for a retry.
-      const aggregate: AggregateState = stored?.aggregate ?? emptyAggregate(definition);
-      for (const c of fresh) mergeAggregate(definition, aggregate, c.aggregate);
-      const item = buildResultItem(definition, {
-        groupKey: target.aggregate.groupKey,
-        group: target.aggregate.group,
-        windowStartMs: target.aggregate.windowStartMs,
-        aggregate,
-        applied: stored?.applied ?? {},
-        version: (stored?.version ?? 0) + 1,
-        nowMs: this.now(),
-        replayed: [...held, ...fresh.map((c) => c.sk)],
-      });
-      const sizeBytes = itemSizeBytes(item);
-      if (sizeBytes > MAX_ITEM_BYTES) {
-        throw new StorageError(
-          `replaying ${fresh.length} letter(s) would make the item ${sizeBytes} bytes, over DynamoDB's 400 KB`,
-        );
-      }
-      try {
-        await withRetry(
-          (abortSignal) =>
-            client.send(
-              new PutItemCommand({
-                TableName: resultsTable,
-                Item: item,
-                ...(stored
-                  ? {
-                      ConditionExpression: '#version = :version',
-                      ExpressionAttributeNames: { '#version': A.version },
-                      ExpressionAttributeValues: { ':version': { N: String(stored.version) } },
-                    }
-                  : {
-                      ConditionExpression: 'attribute_not_exists(#pk)',
-                      ExpressionAttributeNames: { '#pk': A.pk },
-                    }),
-              }),
-              { abortSignal },
-            ),
-          { now: this.now, deadlineMs: this.now() + CALL_DEADLINE_MS },
-        );
-        return 'written';
-      } catch (error) {
-        if (!isConditionFailure(error) || conflicts >= MAX_CONFLICTS) throw error;
-      }
-    }
-  }
-
-  /** Marks a letter replayed; false when another run had marked it. */
-  private async mark(m: {
-    pk: string;
-    sk: string;
-    outcome: string;
-    items: readonly string[];
-  }): Promise<boolean> {
-    const values: Record<string, AttributeValue> = {
-      ':now': { S: new Date(this.now()).toISOString() },
-      ':outcome': { S: m.outcome },
-    };
-    if (m.items.length > 0) values[':items'] = { SS: [...new Set(m.items)] };
-    try {
-      await withRetry(
-        (abortSignal) =>
-          this.options.client.send(
-            new UpdateItemCommand({
-              TableName: this.options.deadLetterTable,
-              Key: { pk: { S: m.pk }, sk: { S: m.sk } },
-              UpdateExpression: `SET replayedAt = :now, replayOutcome = :outcome${m.items.length > 0 ? ', replayPending = :items' : ''}`,
-              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(replayedAt)',
-              ExpressionAttributeValues: values,
-            }),
-            { abortSignal },
-          ),
-        { now: this.now, deadlineMs: this.now() + CALL_DEADLINE_MS },
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
-
-  /** Removes marked letters' keys from their items' `replayed` sets, then `replayPending` from the letters. */
-  private async cleanUp(
-    letters: readonly { pk: string; sk: string; items: readonly string[] }[],
-  ): Promise<void> {
-    if (letters.length === 0) return;
-    const byItem = new Map<string, Set<string>>();
-    for (const letter of letters) {
-      for (const id of letter.items) {
-        const keys = byItem.get(id) ?? new Set<string>();
-        keys.add(letter.sk);
-        byItem.set(id, keys);
-      }
-    }
-    const items = [...byItem.entries()];
-    const settled = await mapLimit(items, this.options.concurrency ?? 8, async ([id, keys]) => {
-      const [pk, sk] = JSON.parse(id) as [string, string];
-      try {
-        await withRetry(
-          (abortSignal) =>
-            this.options.client.send(
-              new UpdateItemCommand({
-                TableName: this.options.resultsTable,
-                Key: { [A.pk]: { S: pk }, [A.sk]: { S: sk } },
-                // The version moves too, so a handler write that read the set before this fails its condition.
-                UpdateExpression: 'DELETE #replayed :keys ADD #version :one',
-                ConditionExpression: 'attribute_exists(#pk)',
-                ExpressionAttributeNames: { '#replayed': A.replayed, '#version': A.version, '#pk': A.pk },
-                ExpressionAttributeValues: { ':keys': { SS: [...keys] }, ':one': { N: '1' } },
-              }),
-              { abortSignal },
-            ),
-          { now: this.now, deadlineMs: this.now() + CALL_DEADLINE_MS },
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-      return keys;
-    });
-    const unclean = new Set<string>();
-    settled.forEach((result, i) => {
-      if (result.status === 'rejected') {
-        const [, keys] = items[i] as [string, Set<string>];
-        for (const key of keys) unclean.add(key);
-        this.errors.push(`cleaning up ${items[i]?.[0]}: ${(result.reason as Error).message}`);
-      }
-    });
-    const done = letters.filter((l) => !unclean.has(l.sk));
-    const removed = await mapLimit(done, this.options.concurrency ?? 8, (letter) =>
-      withRetry(
-        (abortSignal) =>
-          this.options.client.send(
-            new UpdateItemCommand({
-              TableName: this.options.deadLetterTable,
-              Key: { pk: { S: letter.pk }, sk: { S: letter.sk } },
-              UpdateExpression: 'REMOVE replayPending',
-              ConditionExpression: 'attribute_exists(pk)',
-            }),
-            { abortSignal },
-          ),
-        { now: this.now, deadlineMs: this.now() + CALL_DEADLINE_MS },
-      ),
-    );
-    removed.forEach((result, i) => {
-      if (result.status === 'rejected')
-        this.errors.push(`cleaning up letter ${done[i]?.sk}: ${(result.reason as Error).message}`);
-    });
   }
 }
