@@ -13,6 +13,26 @@ interface ExitMeanings {
  * words: 0 and 1 as the command means them, 2 usage error, 130 interrupted.
  */
 const MEANINGS: Readonly<Record<string, ExitMeanings>> = {
+  'dead-letters': {
+    ok: 'letters printed (maybe none)',
+    failure:
+      'the table could not be read or the letter does not exist; no region or credentials; the endpoint is not DynamoDB, does not answer or cannot be reached',
+    interrupted: 'Ctrl-C',
+  },
+  replay: {
+    ok: 'every selected letter was replayed or reported (still rejected, late, unrecoverable: see the report)',
+    failure:
+      'some letters could not be written (they stay unmarked: run replay again), another replay holds the lock, or a table could not be read',
+    interrupted:
+      'Ctrl-C: stops after the chunk in hand, prints the report; a rerun resumes, counting nothing twice (a second Ctrl-C quits at once)',
+  },
+  redrive: {
+    ok: 'every message of the on-failure queue was applied and deleted (maybe none)',
+    failure:
+      'some ranges are no longer retained by the stream or could not be applied (their messages are kept); the queue, stream or tables could not be read',
+    interrupted:
+      'Ctrl-C: stops after the range in hand, prints the report; the rest stays queued (a second Ctrl-C quits at once)',
+  },
   dev: {
     ok: 'stopped (Ctrl-C, --duration, or --count records drained)',
     failure: 'the local stack failed',

@@ -1,10 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { CodecError } from '../shared/codec/errors.ts';
 import { DefinitionError } from '../shared/definition/errors.ts';
+import { registerDeadLetters } from './commands/deadLetters.ts';
 import { registerDev } from './commands/dev.ts';
 import { registerFold } from './commands/fold.ts';
 import { registerProduce } from './commands/produce.ts';
 import { registerQuery } from './commands/query.ts';
+import { registerRedrive } from './commands/redrive.ts';
+import { registerReplay } from './commands/replay.ts';
 import { registerTop } from './commands/top.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { addExitStatusHelp } from './exitStatus.ts';
@@ -26,6 +29,9 @@ export const buildProgram = (): Command => {
   registerProduce(program);
   registerQuery(program);
   registerTop(program);
+  registerDeadLetters(program);
+  registerReplay(program);
+  registerRedrive(program);
   addExitStatusHelp(program);
   for (const command of program.commands) command.exitOverride();
   return program;

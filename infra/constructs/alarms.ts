@@ -78,7 +78,7 @@ export const buildAlarms = (scope: Construct, targets: AlarmTargets): Alarm[] =>
     {
       id: 'FailureQueueAlarm',
       suffix: 'failure-queue',
-      description: `${pipeline}: the event source mapping gave up on a batch (retries or record age exhausted): its records are NOT in the results. The message names the shard and sequence range to replay.`,
+      description: `${pipeline}: the event source mapping gave up on a batch (retries or record age exhausted): its records are NOT in the results. The message names the shard and sequence range: after fixing the cause, run \`streamfold redrive ${pipeline} --queue <FailureQueueName>\` (docs/operations.md).`,
       metric: queues.onFailure.metricApproximateNumberOfMessagesVisible({
         statistic: 'Maximum',
         period: ALARM_SETTINGS.queueDepthPeriod,
@@ -88,7 +88,7 @@ export const buildAlarms = (scope: Construct, targets: AlarmTargets): Alarm[] =>
     {
       id: 'FailureDeadLetterQueueAlarm',
       suffix: 'failure-dlq',
-      description: `${pipeline}: on-failure messages were received but not deleted ${FAILURE_QUEUE_SETTINGS.maxReceiveCount} times and moved to the second queue.`,
+      description: `${pipeline}: on-failure messages were received but not deleted ${FAILURE_QUEUE_SETTINGS.maxReceiveCount} times and moved to the second queue: move them back, then run \`streamfold redrive\` (docs/operations.md).`,
       metric: queues.deadLetter.metricApproximateNumberOfMessagesVisible({
         statistic: 'Maximum',
         period: ALARM_SETTINGS.queueDepthPeriod,
@@ -98,7 +98,7 @@ export const buildAlarms = (scope: Construct, targets: AlarmTargets): Alarm[] =>
     {
       id: 'RejectedRecordsAlarm',
       suffix: 'rejected-records',
-      description: `${pipeline}: records were rejected (malformed, missing fields, bad timestamps…). They are in the dead-letter table with their reason.`,
+      description: `${pipeline}: records were rejected (malformed, missing fields, bad timestamps…). They are in the dead-letter table with their reason: \`streamfold dead-letters ${pipeline}\` lists them, \`streamfold replay\` folds them after a fix (docs/operations.md).`,
       metric: handlerMetric(pipeline, 'RecordsRejected', 'Sum', count),
       threshold: targets.rejectedRecordsThreshold,
     },

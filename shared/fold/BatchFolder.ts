@@ -4,7 +4,7 @@ import type { PipelineDefinition } from '../definition/types.ts';
 import { compileFieldPath, type FieldGetter } from '../metrics/fieldPath.ts';
 import { MetricProblem } from '../metrics/MetricProblem.ts';
 import { type AnyMetric, SKIP } from '../metrics/types.ts';
-import type { DecodedRecord, Fields, SourceRecord } from '../record/types.ts';
+import type { DecodedRecord, Fields, RecordOrigin, SourceRecord } from '../record/types.ts';
 import { describeValue } from '../rejection/describeValue.ts';
 import { excerpt } from '../rejection/excerpt.ts';
 import type { RejectionReason } from '../rejection/reasons.ts';
@@ -19,6 +19,8 @@ import type { FoldedBatch, WindowAggregate } from './types.ts';
 const UNFIT_FOR_KEY =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we reject
   /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const NO_OPTIONS: FoldOptions = {};
 
 /** A problem found while preparing one record; turns into a rejection. */
 interface Problem {
@@ -39,6 +41,26 @@ interface FoldState {
   lastGroups: Map<string, WindowAggregate>;
   /** The Kinesis record being decoded. */
   sourceIndex: number;
+  /** Only records and rejections whose origin this accepts are counted (see {@link FoldOptions}). */
+  readonly select: ((origin: RecordOrigin) => boolean) | undefined;
+  readonly ignoreLateness: boolean;
+}
+
+/** Options of one {@link BatchFolder.fold} call; a Lambda batch uses none. */
+export interface FoldOptions {
+  /**
+   * Keep only the decoded records (and rejections) whose origin this accepts; the others are not counted
+   * at all. Replay uses it to fold one line or KPL user record of a payload whose other parts were folded
+   * when it was first delivered.
+   * @default - every record
+   */
+  readonly select?: (origin: RecordOrigin) => boolean;
+  /**
+   * Fold records into every window they belong to, however late they arrived (an explicit replay of late
+   * records, `streamfold replay --include-late`).
+   * @default false
+   */
+  readonly ignoreLateness?: boolean;
 }
 
 /**
@@ -83,9 +105,14 @@ export class BatchFolder {
     this.inputs = new Array(this.metrics.length);
     this.groupValues = new Array(definition.groupBy.length);
     this.sink = {
-      record: (record) => this.foldRecord(this.state as FoldState, record),
+      record: (record) => {
+        const state = this.state as FoldState;
+        if (state.select !== undefined && !state.select(record.origin)) return;
+        this.foldRecord(state, record);
+      },
       reject: (rejection) => {
-        const { batch, sourceIndex } = this.state as FoldState;
+        const { batch, sourceIndex, select } = this.state as FoldState;
+        if (select !== undefined && !select(rejection.origin)) return;
         batch.stats.in += 1;
         batch.stats.rejected += 1;
         batch.rejections.push(rejection);
@@ -95,7 +122,7 @@ export class BatchFolder {
   }
 
   /** Folds one batch. Never throws on bad input: every record ends folded, filtered, rejected or late. */
-  public fold(sources: readonly SourceRecord[]): FoldedBatch {
+  public fold(sources: readonly SourceRecord[], options: FoldOptions = NO_OPTIONS): FoldedBatch {
     const batch: FoldedBatch = {
       aggregates: new Map(),
       rejections: [],
@@ -110,6 +137,8 @@ export class BatchFolder {
       lastStartMs: Number.NaN,
       lastGroups: new Map(),
       sourceIndex: 0,
+      select: options.select,
+      ignoreLateness: options.ignoreLateness === true,
     };
     const outer = this.state; // a filter or metric predicate could, in principle, fold with this folder
     this.state = state;
@@ -160,7 +189,8 @@ export class BatchFolder {
     let onTime = 0;
     for (let w = 0; w < windowCount; w++) {
       const startMs = starts[w] as number;
-      if (record.arrivalMs > startMs + window.sizeMs + window.allowedLatenessMs) continue;
+      if (!state.ignoreLateness && record.arrivalMs > startMs + window.sizeMs + window.allowedLatenessMs)
+        continue;
       onTime += 1;
       const groups = startMs === state.lastStartMs ? state.lastGroups : this.groupsOf(state, startMs);
       const aggregate = groups.get(groupKey) ?? this.newAggregate(batch, groups, startMs, groupKey);

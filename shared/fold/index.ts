@@ -7,7 +7,7 @@ export {
   metricsFingerprint,
 } from './aggregateCodec.ts';
 export { aggregateKey } from './aggregateKey.ts';
-export { BatchFolder } from './BatchFolder.ts';
+export { BatchFolder, type FoldOptions } from './BatchFolder.ts';
 export { GROUP_KEY_SEPARATOR, MAX_GROUP_KEY_BYTES } from './constants.ts';
 export {
   buildFoldReport,

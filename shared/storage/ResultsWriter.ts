@@ -308,6 +308,7 @@ export class ResultsWriter {
         applied: { ...stored?.applied, [shardId]: delta.highestSequence },
         version: (stored?.version ?? 0) + 1,
         nowMs,
+        ...(stored !== undefined && stored.replayed.length > 0 ? { replayed: stored.replayed } : {}),
       });
       const sizeBytes = itemSizeBytes(item);
       if (sizeBytes > MAX_ITEM_BYTES)
@@ -464,13 +465,14 @@ export class ResultsWriter {
 }
 
 const STORED_PROJECTION = {
-  ProjectionExpression: '#pk, #sk, #state, #version, #applied',
+  ProjectionExpression: '#pk, #sk, #state, #version, #applied, #replayed',
   ExpressionAttributeNames: {
     '#pk': A.pk,
     '#sk': A.sk,
     '#state': A.state,
     '#version': A.version,
     '#applied': A.applied,
+    '#replayed': A.replayed,
   },
 } as const;
 

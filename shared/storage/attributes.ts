@@ -28,6 +28,11 @@ export const RESULT_ATTRIBUTES = {
   version: 'version',
   /** Shard id → highest Kinesis sequence number folded into this item (exactly-once bookkeeping). */
   applied: 'applied',
+  /**
+   * Keys (sort keys) of dead letters whose replay wrote this item and is not yet marked on the letter
+   * (a string set, present only in between; docs/adr/0003-dead-letter-replay.md).
+   */
+  replayed: 'replayed',
 } as const;
 
 /** Attribute names of a dead-letter item (see docs/table.md). */

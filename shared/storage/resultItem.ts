@@ -38,6 +38,11 @@ export interface ResultItemInput {
   readonly applied: Readonly<Record<string, string>>;
   readonly version: number;
   readonly nowMs: number;
+  /**
+   * Dead letters replayed into this item whose letters are not marked yet (docs/adr/0003-dead-letter-replay.md).
+   * @default - none
+   */
+  readonly replayed?: readonly string[];
 }
 
 /**
@@ -80,6 +85,8 @@ export const buildResultItem = (
     [A.applied]: { M: applied },
   };
   if (open) item[A.openPipeline] = { S: name };
+  if (input.replayed !== undefined && input.replayed.length > 0)
+    item[A.replayed] = { SS: [...new Set(input.replayed)].sort() };
   definition.metricNames.forEach((metricName, i) => {
     const value = metricAttribute(
       (definition.metrics[metricName] as AnyMetric).result(input.aggregate.states[i]),
@@ -94,6 +101,8 @@ export interface StoredAggregate {
   readonly aggregate: AggregateState;
   readonly version: number;
   readonly applied: Readonly<Record<string, string>>;
+  /** Dead letters replayed into the item whose letters are not marked yet (see {@link ResultItemInput}). */
+  readonly replayed: readonly string[];
 }
 
 /**
@@ -127,7 +136,7 @@ export const readStoredAggregate = (
   for (const [shard, value] of Object.entries(item[A.applied]?.M ?? {})) {
     if (value.S !== undefined) applied[shard] = value.S;
   }
-  return { aggregate, version, applied };
+  return { aggregate, version, applied, replayed: item[A.replayed]?.SS ?? [] };
 };
 
 /** A stored window's readable result, plus its status and bookkeeping times. */

@@ -1,0 +1,91 @@
+import type { Command } from 'commander';
+import { LetterFilterError, LetterNotFoundError } from '../../shared/deadletters/errors.ts';
+import type { LetterFilter } from '../../shared/deadletters/types.ts';
+import { isRejectionReason, REJECTION_REASONS } from '../../shared/rejection/reasons.ts';
+import { UsageError } from '../errors.ts';
+import { explainAwsError } from '../explainAwsError.ts';
+import { parseTimeOption } from './query.ts';
+
+/** The letter-selecting options `dead-letters` and `replay` share. */
+export interface LetterFilterCliOptions {
+  readonly from?: string;
+  readonly to?: string;
+  readonly reason?: string;
+  readonly kind?: string;
+}
+
+/**
+ * Adds `--from`, `--to`, `--reason` and `--kind` to a command, worded the same for `dead-letters` and
+ * `replay`.
+ *
+ * @example
+ * withLetterFilterOptions(program.command('replay'));
+ */
+export const withLetterFilterOptions = (command: Command): Command =>
+  command
+    .option(
+      '--from <iso>',
+      'records that arrived at or after this ISO 8601 time (default: 14 days before --to)',
+    )
+    .option('--to <iso>', 'records that arrived before this ISO 8601 time (default: now)')
+    .option('--reason <code>', 'only this rejection code (e.g. invalid-json, missing-field) or "late"')
+    .option('--kind <kind>', 'only rejected or only late records (rejected|late)');
+
+/**
+ * Parses the shared letter options.
+ *
+ * @throws {UsageError} for a bad time, an unknown reason or kind, naming the value.
+ * @example
+ * parseLetterFilter({ reason: 'invalid-json', from: '2026-12-01T00:00Z' });
+ */
+export const parseLetterFilter = (options: LetterFilterCliOptions): LetterFilter => {
+  const fromMs = parseTimeOption('--from', options.from);
+  const toMs = parseTimeOption('--to', options.to);
+  if (options.reason !== undefined && options.reason !== 'late' && !isRejectionReason(options.reason)) {
+    throw new UsageError(
+      `--reason must be "late" or a rejection code: ${Object.keys(REJECTION_REASONS).join(', ')} (given "${options.reason}")`,
+    );
+  }
+  if (options.kind !== undefined && options.kind !== 'rejected' && options.kind !== 'late') {
+    throw new UsageError(`--kind must be rejected or late (given "${options.kind}")`);
+  }
+  if (fromMs !== undefined && toMs !== undefined && toMs <= fromMs) {
+    throw new UsageError(`--to (${options.to}) must be after --from (${options.from})`);
+  }
+  return {
+    ...(fromMs !== undefined ? { fromMs } : {}),
+    ...(toMs !== undefined ? { toMs } : {}),
+    ...(options.reason !== undefined ? { reason: options.reason } : {}),
+    ...(options.kind !== undefined ? { kind: options.kind as 'rejected' | 'late' } : {}),
+  };
+};
+
+/** The failure of a command over a pipeline's tables, explained. */
+export class TableCommandError extends Error {
+  public override readonly name = 'TableCommandError';
+}
+
+/**
+ * Turns a failure of a dead-letter command into what the CLI reports: a bad key or range is a usage error,
+ * a missing table says how to create it, endpoint troubles are explained. Others are returned unchanged.
+ *
+ * @example
+ * catch (error) { throw explainTableFailure(error, { endpoint: options.endpoint, tables: tableName }); }
+ */
+export const explainTableFailure = (
+  error: unknown,
+  where: { readonly endpoint?: string; readonly tables: string },
+): unknown => {
+  if (error instanceof LetterFilterError) return new UsageError(error.message, { cause: error });
+  if (error instanceof LetterNotFoundError) return error;
+  if (error instanceof Error && error.name === 'ResourceNotFoundException') {
+    return new TableCommandError(
+      `Table ${where.tables} does not exist ${where.endpoint !== undefined ? `at ${where.endpoint}` : 'in this account and region'}: deploy the pipeline (cdk deploy) or run \`streamfold dev\` for a local stack, or name the tables with the command's table options`,
+      { cause: error },
+    );
+  }
+  return explainAwsError(error, {
+    service: 'DynamoDB',
+    ...(where.endpoint !== undefined ? { endpoint: where.endpoint } : {}),
+  });
+};

@@ -1,0 +1,248 @@
+import { join } from 'node:path';
+import { GetQueueUrlCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import type { Command } from 'commander';
+import type { PipelineDefinition } from '../../shared/definition/types.ts';
+import { pipelineResourceNames } from '../../shared/deploy/names.ts';
+import { RedriveError } from '../../shared/redrive/errors.ts';
+import { FileFailureQueue } from '../../shared/redrive/FileFailureQueue.ts';
+import { type RedriveReport, Redriver } from '../../shared/redrive/Redriver.ts';
+import { SqsFailureQueue } from '../../shared/redrive/SqsFailureQueue.ts';
+import type { FailureQueue } from '../../shared/redrive/types.ts';
+import { openDynamoDb, openKinesis } from '../awsClients.ts';
+import { type AwsCliOptions, awsClientConfig, withAwsOptions } from '../awsOptions.ts';
+import { UsageError } from '../errors.ts';
+import { loadPipeline } from '../loadPipeline.ts';
+import { renderTable } from '../render/table.ts';
+import { exitInterrupted, interruptible } from './interruptible.ts';
+import { explainTableFailure } from './letterOptions.ts';
+import type { ReplayIo } from './replay.ts';
+
+/** Options of `streamfold redrive`. */
+export interface RedriveCommandOptions extends AwsCliOptions {
+  readonly queue?: string;
+  readonly queueFile?: string;
+  readonly kinesisEndpoint?: string;
+  readonly json?: boolean;
+  readonly table?: string;
+  readonly deadLetterTable?: string;
+}
+
+/** The local runtime's on-failure file of a pipeline (see `LocalRuntimeOptions.onFailureDir`). */
+export const localFailureFile = (definition: PipelineDefinition): string =>
+  join('.streamfold', 'on-failure', `${definition.name}.jsonl`);
+
+const openQueue = async (
+  definition: PipelineDefinition,
+  options: RedriveCommandOptions,
+): Promise<{ queue: FailureQueue; close: () => void }> => {
+  if (options.queue !== undefined && options.queueFile !== undefined) {
+    throw new UsageError('--queue and --queue-file name two queues: give one');
+  }
+  if (options.queue === undefined) {
+    if (options.endpoint === undefined && options.queueFile === undefined) {
+      throw new UsageError(
+        'On AWS, name the on-failure queue with --queue <name or URL> (the stack output <pipeline>FailureQueueName); locally (--endpoint), the runtime’s file is read',
+      );
+    }
+    return {
+      queue: new FileFailureQueue(options.queueFile ?? localFailureFile(definition)),
+      close: () => undefined,
+    };
+  }
+  const { endpoint: _endpoint, ...aws } = options;
+  const client = new SQSClient({ ...awsClientConfig(aws), maxAttempts: 3 } as SQSClientConfig);
+  let queueUrl = options.queue;
+  if (!/^https?:\/\//.test(queueUrl)) {
+    queueUrl = (await client.send(new GetQueueUrlCommand({ QueueName: options.queue }))).QueueUrl ?? '';
+  }
+  return { queue: new SqsFailureQueue({ client, queueUrl }), close: () => client.destroy() };
+};
+
+/**
+ * Redrives a pipeline's on-failure queue for `streamfold redrive`.
+ *
+ * @throws {UsageError} for an unknown pipeline or conflicting queue options.
+ * @example
+ * const { report } = await runRedrive('ohlc', { endpoint, kinesisEndpoint });
+ */
+export const runRedrive = async (
+  pipelineRef: string,
+  options: RedriveCommandOptions,
+  io: ReplayIo = {},
+): Promise<{ definition: PipelineDefinition; report: RedriveReport }> => {
+  const definition = await loadPipeline(pipelineRef);
+  if (options.endpoint !== undefined && options.kinesisEndpoint === undefined) {
+    throw new UsageError(
+      'With a local DynamoDB (--endpoint), give the local Kinesis too: --kinesis-endpoint <url> (`streamfold dev` prints both)',
+    );
+  }
+  const names = pipelineResourceNames(definition);
+  const resultsTable = options.table ?? names.resultsTable;
+  const deadLetterTable = options.deadLetterTable ?? names.deadLetterTable;
+  const { queue, close } = await openQueue(definition, options);
+  const dynamodb = await openDynamoDb(options);
+  const { endpoint: _endpoint, ...aws } = options;
+  const kinesis = await openKinesis({
+    ...aws,
+    ...(options.kinesisEndpoint !== undefined ? { endpoint: options.kinesisEndpoint } : {}),
+  });
+  try {
+    const redriver = new Redriver({
+      definition,
+      dynamodb,
+      kinesis,
+      resultsTable,
+      deadLetterTable,
+      queue,
+      ...(io.now !== undefined ? { now: io.now } : {}),
+      ...(io.signal !== undefined ? { signal: io.signal } : {}),
+      ...(io.progress !== undefined
+        ? {
+            onProgress: (r: RedriveReport) =>
+              io.progress?.(
+                `redrive: ${r.messages} message(s), ${r.applied} applied, ${r.notRetained} not retained`,
+              ),
+          }
+        : {}),
+    });
+    return { definition, report: await redriver.run() };
+  } catch (error) {
+    throw explainTableFailure(error, {
+      tables: `"${resultsTable}" or "${deadLetterTable}"`,
+      ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+    });
+  } finally {
+    close();
+    dynamodb.destroy();
+    kinesis.destroy();
+  }
+};
+
+/**
+ * Renders a redrive report: one row per message, then what was kept and why.
+ *
+ * @example
+ * write(renderRedriveReport(definition, report));
+ */
+export const renderRedriveReport = (definition: PipelineDefinition, report: RedriveReport): string => {
+  const head = `${report.interrupted ? 'Interrupted (the rest stays queued): ' : ''}${definition.name}: ${report.messages} message(s) in ${report.queue}: ${report.applied} range(s) applied and deleted, ${report.notRetained} no longer retained, ${report.failed} failed`;
+  if (report.messages === 0)
+    return `${definition.name}: ${report.queue} holds no message: nothing to redrive.`;
+  const lines = [
+    head,
+    '',
+    renderTable(
+      [
+        'shard',
+        'first sequence',
+        'last sequence',
+        'records',
+        'folded',
+        'rejected',
+        'late',
+        'items written',
+        'already applied',
+        'overtaken',
+        'status',
+      ],
+      report.ranges.map((r) => [
+        r.shardId,
+        r.startSequenceNumber,
+        r.endSequenceNumber,
+        String(r.records),
+        String(r.folded),
+        String(r.rejected),
+        String(r.late),
+        String(r.itemsWritten),
+        String(r.itemsAlreadyApplied),
+        String(r.overtakenItems),
+        r.status,
+      ]),
+    ),
+  ];
+  for (const r of report.ranges.filter((x) => x.status !== 'applied')) {
+    lines.push(`${r.shardId} ${r.startSequenceNumber}…${r.endSequenceNumber}: ${r.detail} (message kept)`);
+  }
+  if (report.overtakenItems > 0) {
+    lines.push(
+      `${report.overtakenItems} item(s) had already been written with later records of their shard ("overtaken"): their marks cannot tell whether they hold the range, so redrive left them as they are; see docs/operations.md, "Overtaken ranges".`,
+    );
+  }
+  return lines.join('\n');
+};
+
+/**
+ * Registers `streamfold redrive` on the program.
+ *
+ * @example
+ * registerRedrive(program);
+ */
+export const registerRedrive = (program: Command, io: ReplayIo = {}): void => {
+  const write = io.write ?? ((text: string) => void process.stdout.write(text));
+  const progress =
+    io.progress ??
+    (process.stderr.isTTY ? (text: string) => void process.stderr.write(`${text}\n`) : undefined);
+  withAwsOptions(
+    program
+      .command('redrive')
+      .description(
+        'Re-deliver the batches the event source mapping gave up on (the on-failure queue) from the stream, exactly once',
+      )
+      .argument(
+        '<pipeline>',
+        'a built-in example (requests-by-ip, category-averages, ohlc, sensor-stats) or a module path[#name]',
+      )
+      .option(
+        '--queue <name-or-url>',
+        'the on-failure SQS queue (on AWS: the stack output <pipeline>FailureQueueName)',
+      )
+      .option(
+        '--queue-file <path>',
+        'the local runtime’s on-failure file (default with --endpoint: .streamfold/on-failure/<pipeline>.jsonl)',
+      )
+      .option(
+        '--kinesis-endpoint <url>',
+        'the local Kinesis (`streamfold dev` prints it); on AWS: the default',
+      )
+      .option('--json', 'print the report as JSON')
+      .option('--table <name>', 'results table (default: streamfold-<pipeline>-results)')
+      .option(
+        '--dead-letter-table <name>',
+        'dead-letter table (default: streamfold-<pipeline>-dead-letters)',
+      ),
+  )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Each message names a shard and a sequence range. The range is read back from the stream and delivered to',
+        'the pipeline’s handler code as the event source mapping would; records already applied are no-ops (the',
+        'items’ high-water marks). A message is deleted only after its whole range is applied; a range the stream',
+        'no longer retains is reported and its message kept (exit status 1).',
+        '',
+        'Examples:',
+        '  streamfold redrive ohlc --endpoint http://127.0.0.1:<dynamodb port> --kinesis-endpoint http://127.0.0.1:<kinesis port>',
+        '  streamfold redrive ohlc --queue StreamfoldStack-OhlcFailureQueue1A2B3C --region eu-west-1',
+        '  streamfold redrive ./pipelines.ts#orders --queue https://sqs.eu-west-1.amazonaws.com/123456789012/orders-failures --json',
+      ].join('\n'),
+    )
+    .action(async (pipelineRef: string, options: RedriveCommandOptions) => {
+      const { definition, report } = await interruptible(
+        (signal) =>
+          runRedrive(pipelineRef, options, {
+            ...io,
+            signal,
+            ...(progress !== undefined ? { progress } : {}),
+          }),
+        'redrive',
+      );
+      const text = `${options.json === true ? JSON.stringify({ pipeline: definition.name, ...report }, null, 2) : renderRedriveReport(definition, report)}\n`;
+      if (report.interrupted) await exitInterrupted(text);
+      write(text);
+      if (report.notRetained > 0 || report.failed > 0) {
+        throw new RedriveError(
+          `${report.notRetained + report.failed} range(s) could not be redriven; their messages stay in ${report.queue}`,
+        );
+      }
+    });
+};

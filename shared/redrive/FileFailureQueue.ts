@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { appendFile, readFile } from 'node:fs/promises';
+import { parseFailureNotice } from './parseFailureNotice.ts';
+import type { FailureMessage, FailureQueue } from './types.ts';
+
+const readLines = async (path: string): Promise<string[]> => {
+  try {
+    return (await readFile(path, 'utf8')).split('\n');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+};
+
+/**
+ * The local runtime's on-failure destination (`.streamfold/on-failure/<pipeline>.jsonl`, one on-failure
+ * record a line) read as a queue. The mapping keeps appending to the file while redrive reads it, so
+ * nothing is rewritten: deleting a message appends its id (line number and digest) to `<file>.done`.
+ * Like an SQS reader within the visibility timeout, one instance hands each message out once.
+ *
+ * @example
+ * const queue = new FileFailureQueue('.streamfold/on-failure/ohlc.jsonl');
+ */
+export class FileFailureQueue implements FailureQueue {
+  public readonly description: string;
+  /** Like SQS's visibility timeout: a message is handed out once per reader. */
+  private readonly handedOut = new Set<string>();
+
+  public constructor(private readonly path: string) {
+    this.description = `file ${path}`;
+  }
+
+  private get donePath(): string {
+    return `${this.path}.done`;
+  }
+
+  /** @throws {FailureNoticeError} for a line that is not an on-failure record (naming its line number). */
+  public async receive(max: number): Promise<FailureMessage[]> {
+    const done = new Set((await readLines(this.donePath)).filter((l) => l !== ''));
+    const lines = await readLines(this.path);
+    const messages: FailureMessage[] = [];
+    for (let i = 0; i < lines.length && messages.length < max; i++) {
+      const line = lines[i] as string;
+      if (line.trim() === '') continue;
+      const id = `${i + 1}:${createHash('sha256').update(line).digest('hex').slice(0, 16)}`;
+      if (done.has(id) || this.handedOut.has(id)) continue;
+      this.handedOut.add(id);
+      let range: FailureMessage['range'];
+      try {
+        range = parseFailureNotice(line);
+      } catch (error) {
+        (error as Error).message = `${this.path} line ${i + 1}: ${(error as Error).message}`;
+        throw error;
+      }
+      messages.push({ id, range, handle: id });
+    }
+    return messages;
+  }
+
+  public async delete(message: FailureMessage): Promise<void> {
+    await appendFile(this.donePath, `${message.id}\n`, 'utf8');
+  }
+}

@@ -1,0 +1,2 @@
+export { StreamReadError } from './errors.ts';
+export { type ReadShardRangeOptions, readShardRange, type ShardRange } from './readShardRange.ts';
