@@ -25,7 +25,7 @@ import {
   parseEvery,
   parseMaxQueries,
   type RollupCliOptions,
-  rollupProgressLine,
+  rollupProgress,
 } from './rollupOptions.ts';
 
 /** Options of `streamfold query --every`. */
@@ -100,7 +100,7 @@ export const runRollupQuery = async (
         maxQueries,
         ...(Object.keys(group).length > 0 ? { groups: [group] } : {}),
         ...(options.consistent === true ? { consistentRead: true } : {}),
-        onProgress: (p) => progress(rollupProgressLine(p)),
+        onProgress: rollupProgress(progress),
       }),
     );
     return { definition, outcome, every, metric, nowMs };

@@ -79,3 +79,19 @@ export const rollupProgressLine = (progress: {
   progress.phase === 'list'
     ? `listing groups: ${progress.done}/${progress.total} windows`
     : `reading windows: ${progress.done}/${progress.total} Queries`;
+
+/**
+ * A rollup's `onProgress` for a command: one line per whole percent (not one per Query), then `''` when
+ * done, written to `progress`.
+ *
+ * @example
+ * rollup({ ...options, onProgress: rollupProgress(progressOf(io)) });
+ */
+export const rollupProgress = (
+  progress: (line: string) => void,
+): ((p: { readonly phase: 'list' | 'read'; readonly done: number; readonly total: number }) => void) => {
+  return (p) => {
+    const step = Math.max(1, Math.floor(p.total / 100));
+    if (p.done === p.total || p.done % step === 0) progress(rollupProgressLine(p));
+  };
+};

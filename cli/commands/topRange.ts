@@ -20,7 +20,7 @@ import {
   describeRollupCost,
   parseMaxQueries,
   type RollupCliOptions,
-  rollupProgressLine,
+  rollupProgress,
 } from './rollupOptions.ts';
 
 /** Options of `streamfold top --from/--to`. */
@@ -110,7 +110,7 @@ export const runTopRange = async (
         nowMs,
         maxQueries,
         ...(options.consistent === true ? { consistentRead: true } : {}),
-        onProgress: (p) => progress(rollupProgressLine(p)),
+        onProgress: rollupProgress(progress),
       }),
     );
   } finally {

@@ -11,7 +11,15 @@ import type { LocalService } from '../../local/services/types.ts';
 import { QueryCostError } from '../../shared/query/errors.ts';
 import { rollup } from '../../shared/query/rollup.ts';
 import { runQueryCommands } from '../helpers/runQueryCommands.ts';
-import { createTables, type SinkTables, writeLines } from './fixtures.ts';
+import {
+  createTables,
+  type SinkTables,
+  unranked,
+  VENUE_ARRIVAL,
+  VENUE_TRADES,
+  venueTrades,
+  writeLines,
+} from './fixtures.ts';
 import { webHopping, webMinutes } from './rollupPipelines.ts';
 
 const MODULE = 'test/query/rollupPipelines.ts';
@@ -51,6 +59,8 @@ let input: string;
 let lines: string[];
 let minutes: SinkTables;
 let hopping: SinkTables;
+let venues: SinkTables;
+let unrankedVenues: SinkTables;
 
 beforeAll(async () => {
   service = await startDynalite();
@@ -65,6 +75,10 @@ beforeAll(async () => {
   await writeLines(client, webMinutes, minutes, lines, ARRIVAL);
   hopping = await createTables(client, webHopping, 'web-hopping-results');
   await writeLines(client, webHopping, hopping, lines, ARRIVAL);
+  venues = await createTables(client, venueTrades, 'venue-results');
+  await writeLines(client, venueTrades, venues, VENUE_TRADES, VENUE_ARRIVAL);
+  unrankedVenues = await createTables(client, unranked, 'unranked-results');
+  await writeLines(client, unranked, unrankedVenues, VENUE_TRADES, VENUE_ARRIVAL);
 }, 120_000);
 
 afterAll(async () => {
@@ -339,6 +353,103 @@ describe('Command: streamfold top --from --to (local stack)', () => {
     // Assess
     expect(out).toContain('window 2026-11-21T07:30:00Z to 2026-11-21T07:31:00Z');
     expect(out).toContain('one Query on index rank-requests');
+  });
+});
+
+describe('Command: streamfold query --every --chart (local stack)', () => {
+  it('charts a metric per bucket, and the groups of the whole range as bars with all', async () => {
+    // Act
+    const line = await runQueryCommands(
+      [
+        'query',
+        `${MODULE}#web-minutes`,
+        '--every',
+        '1h',
+        '--group',
+        'host=alpha',
+        ...RANGE,
+        '--chart',
+        '--metric',
+        'bytes',
+        '--table',
+        minutes.resultsTable,
+        ...endpoint,
+      ],
+      { now: () => NOW },
+    );
+    const bars = await runQueryCommands(
+      [
+        'query',
+        `${MODULE}#web-minutes`,
+        '--every',
+        'all',
+        ...RANGE,
+        '--chart',
+        '--table',
+        minutes.resultsTable,
+        '--yes',
+        ...endpoint,
+      ],
+      { now: () => NOW },
+    );
+
+    // Assess
+    expect(line.out).toContain('web-minutes: bytes per 1h bucket, host=alpha');
+    expect(line.out).toContain('2026-11-21T06:00:00Z');
+    expect(bars.out).toContain(
+      'web-minutes: requests from 2026-11-21T06:00:00Z to 2026-11-21T09:00:00Z, per group',
+    );
+    for (const host of HOSTS) expect(bars.out).toContain(host);
+  });
+});
+
+describe('Function: rollup (how it lists groups)', () => {
+  it('filters the listed groups on some group fields, and says when the listing index can miss groups', async () => {
+    // Act
+    const outcome = await rollup({
+      client,
+      tableName: venues.resultsTable,
+      definition: venueTrades,
+      fromMs: Date.parse('2026-11-21T08:30:00Z'),
+      toMs: Date.parse('2026-11-21T08:32:00Z'),
+      every: 'all',
+      groups: [{ venue: 'X' }],
+      nowMs: NOW,
+    });
+
+    // Assess
+    expect(outcome).toMatchObject({
+      strategy: 'rank-index',
+      indexName: 'rank-high',
+      complete: false,
+      queries: 2 + 2,
+    });
+    expect(outcome.results.map((r) => [r.group, r.records, r.windows, r.metrics])).toStrictEqual([
+      [{ venue: 'X', symbol: 'A' }, 3, 2, { trades: 3, high: 13, volume: 8 }],
+      [{ venue: 'X', symbol: 'B' }, 1, 1, { trades: 1, high: 50, volume: 2 }],
+    ]);
+  });
+
+  it('reads a pipeline without a rank index with one Scan', async () => {
+    // Act
+    const outcome = await rollup({
+      client,
+      tableName: unrankedVenues.resultsTable,
+      definition: unranked,
+      fromMs: Date.parse('2026-11-21T08:00:00Z'),
+      toMs: Date.parse('2026-11-21T09:00:00Z'),
+      every: 3_600_000,
+      nowMs: NOW,
+    });
+
+    // Assess
+    expect(outcome).toMatchObject({ strategy: 'scan', queries: 1, windowsMerged: 6, complete: true });
+    expect(outcome.results.map((r) => [r.group.venue, r.group.symbol, r.metrics.trades])).toStrictEqual([
+      ['X', 'A', 3],
+      ['X', 'B', 1],
+      ['Y', 'A', 1],
+      ['Y', 'B', 2],
+    ]);
   });
 });
 
