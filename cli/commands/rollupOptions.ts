@@ -47,6 +47,19 @@ export const parseMaxQueries = (options: RollupCliOptions): number => {
 };
 
 /**
+ * Queries, requests and read units of a read, e.g. `3 Queries (4 request(s), 12.5 read units)`.
+ *
+ * @example
+ * describeSpent(outcome);
+ */
+export const describeSpent = (outcome: {
+  readonly queries: number;
+  readonly requests: number;
+  readonly readUnits: number;
+}): string =>
+  `${outcome.queries} ${outcome.queries === 1 ? 'Query' : 'Queries'} (${outcome.requests} request(s), ${Math.round(outcome.readUnits * 10) / 10} read units)`;
+
+/**
  * What a rollup read, for a summary line: Queries, requests, read units, and how.
  *
  * @example
@@ -56,8 +69,7 @@ export const describeRollupCost = (
   definition: PipelineDefinition,
   outcome: Omit<RollupOutcome, 'results'>,
 ): string => {
-  const units = `${Math.round(outcome.readUnits * 10) / 10} read units`;
-  const spent = `${outcome.queries} ${outcome.queries === 1 ? 'Query' : 'Queries'} (${outcome.requests} request(s), ${units})`;
+  const spent = describeSpent(outcome);
   if (outcome.strategy === 'group') return `${spent}: one Query per group's partition`;
   if (outcome.strategy === 'scan')
     return `${spent}: a Scan of the whole table (the pipeline has no rankBy index)`;

@@ -18,6 +18,7 @@ import {
 import { rollupJsonResult, rollupStatus } from './queryRollup.ts';
 import {
   describeRollupCost,
+  describeSpent,
   parseMaxQueries,
   type RollupCliOptions,
   rollupProgress,
@@ -121,13 +122,20 @@ export const runTopRange = async (
 const rangeText = (top: TopGroupsOverRangeResult): string =>
   `${shortIso(new Date(top.fromMs).toISOString())} to ${shortIso(new Date(top.toMs).toISOString())}`;
 
+/** What a range ranking read: for a count, sum, min or max, only the top groups were merged. */
+const describeTopCost = (definition: PipelineDefinition, top: TopGroupsOverRangeResult): string => {
+  if (top.ranking === 'merged') return describeRollupCost(definition, top);
+  const windows = (top.toMs - top.fromMs) / definition.window.sizeMs;
+  return `${describeSpent(top)}: ${windows} on index ${top.indexName} to list the groups with their ${top.metric} per window, then one per top group`;
+};
+
 const describeTopRange = (
   definition: PipelineDefinition,
   top: TopGroupsOverRangeResult,
   nowMs: number,
 ): string => {
   const partial = top.toMs > nowMs ? ', PARTIAL: the range has not ended and is still receiving records' : '';
-  return `${definition.name}: top ${top.results.length} of ${top.groupsRanked} group(s) by ${top.metric} over ${rangeText(top)}, ${top.windowsMerged} windows merged${partial} (${describeRollupCost(definition, top)})`;
+  return `${definition.name}: top ${top.results.length} of ${top.groupsRanked} group(s) by ${top.metric} over ${rangeText(top)}, ${top.windowsMerged} windows merged${partial} (${describeTopCost(definition, top)})`;
 };
 
 /**
@@ -143,7 +151,7 @@ export const renderTopRangeTable = (
   nowMs: number,
 ): string => {
   if (top.results.length === 0) {
-    return `${definition.name}: no ${top.metric} results over ${rangeText(top)} (${describeRollupCost(definition, top)}); widen the range with --from/--to`;
+    return `${definition.name}: no ${top.metric} results over ${rangeText(top)} (${describeTopCost(definition, top)}); widen the range with --from/--to`;
   }
   const metrics = [top.metric, ...definition.metricNames.filter((name) => name !== top.metric)];
   const headers = ['#', ...definition.groupBy, ...metrics, 'windows', 'status'];
@@ -184,7 +192,7 @@ export const renderTopRangeChart = (
 };
 
 /**
- * The `--json` document of a range ranking: `{ pipeline, metric, from, to, partial, results, cost }`,
+ * The `--json` document of a range ranking: `{ pipeline, metric, from, to, partial, ranking, results, cost }`,
  * results shaped as `fold --json` results plus `windows`, `open` and `partial`.
  *
  * @example
@@ -200,6 +208,7 @@ export const topRangeDocument = (
   from: new Date(top.fromMs).toISOString(),
   to: new Date(top.toMs).toISOString(),
   partial: top.toMs > nowMs,
+  ranking: top.ranking,
   results: top.results.map(rollupJsonResult),
   cost: { queries: top.queries, requests: top.requests, readUnits: top.readUnits },
 });

@@ -1,10 +1,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { RESULT_ATTRIBUTES as A } from '../storage/attributes.ts';
 import { mapLimit } from '../storage/mapLimit.ts';
-import { windowKeyOf } from '../storage/resultItem.ts';
 import { formatDuration } from '../time/duration.ts';
 import { DEFAULT_QUERY_CONCURRENCY } from './constants.ts';
 import { QueryCostError, QueryInputError } from './errors.ts';
+import { listWindows } from './listWindows.ts';
 import { groupOf, mergeWindowItems, ROLLUP_ATTRIBUTES, type RollupResult } from './mergeWindowItems.ts';
 import { type Expression, ResultsTableReader } from './ResultsTableReader.ts';
 import { type RollupEvery, rollupPlan } from './rollupPlan.ts';
@@ -223,19 +223,16 @@ export const rollup = async (options: RollupOptions): Promise<RollupOutcome> => 
           `one per window to list the groups, ${windows} windows of ${formatDuration(plan.tileMs)}, then one per group`,
         );
       }
-      const listed = await readAll(plan.windowStarts, 'list', (start) =>
-        reader.items({
-          keyCondition: {
-            expression: '#wk = :wk',
-            names: { '#wk': A.windowKey },
-            values: { ':wk': { S: windowKeyOf(definition.name, start) } },
-          },
-          attributes: [A.groupKey, A.group],
-          indexName: index.indexName,
-        }),
-      );
+      const listed = await listWindows(reader, {
+        indexName: index.indexName,
+        windowStarts: plan.windowStarts,
+        attributes: [A.groupKey, A.group],
+        concurrency,
+        onProgress: (done, total) => options.onProgress?.({ phase: 'list', done, total }),
+      });
+      queries += plan.windowStarts.length;
       const keys = new Set<string>();
-      for (const item of listed.flat()) {
+      for (const item of listed) {
         const key = item[A.groupKey]?.S;
         if (key !== undefined && wanted(groupOf(definition, item))) keys.add(key);
       }

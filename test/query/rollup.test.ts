@@ -329,6 +329,68 @@ describe('Command: streamfold top --from --to (local stack)', () => {
         r.metrics.requests,
       ]),
     ).toStrictEqual(expected);
+    // Ranked from the listed per-window counts; only the top 3 groups were read and merged.
+    expect(document.ranking).toBe('window-values');
+    expect(document.cost.queries).toBe(180 + 3);
+    const all = await runQueryCommands(
+      [
+        'query',
+        `${MODULE}#web-minutes`,
+        '--every',
+        'all',
+        ...RANGE,
+        '--table',
+        minutes.resultsTable,
+        '--json',
+        ...endpoint,
+      ],
+      { now: () => NOW },
+    );
+    const merged = JSON.parse(all.out).results as { group: { host: string } }[];
+    expect(document.results).toStrictEqual(
+      expected.map(([host]) => merged.find((r) => r.group.host === host)),
+    );
+  });
+
+  it.each([
+    ['users', 'merged', (rows: Record<string, unknown>[]) => new Set(rows.map((r) => r.user)).size],
+    [
+      'bytes',
+      'window-values',
+      (rows: Record<string, unknown>[]) => rows.reduce((n, r) => n + Number(r.bytes), 0),
+    ],
+  ] as const)('ranks by %s over the range (%s)', async (metric, ranking, valueOf) => {
+    // Prepare
+    const rows = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const expected = HOSTS.map((host) => [host, valueOf(rows.filter((r) => r.host === host))] as const).sort(
+      (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1),
+    );
+
+    // Act
+    const { out } = await runQueryCommands(
+      [
+        'top',
+        `${MODULE}#web-minutes`,
+        '--metric',
+        metric,
+        ...RANGE,
+        '--table',
+        minutes.resultsTable,
+        '--json',
+        ...endpoint,
+      ],
+      { now: () => NOW },
+    );
+
+    // Assess
+    const document = JSON.parse(out);
+    expect(document.ranking).toBe(ranking);
+    expect(
+      document.results.map((r: { group: { host: string }; metrics: Record<string, number> }) => [
+        r.group.host,
+        r.metrics[metric],
+      ]),
+    ).toStrictEqual(expected);
   });
 
   it('ranks a range of one window with one Query on the rank index', async () => {
