@@ -359,12 +359,12 @@ describe('Command: streamfold top --from --to (local stack)', () => {
       'window-values',
       (rows: Record<string, unknown>[]) => rows.reduce((n, r) => n + Number(r.bytes), 0),
     ],
-  ] as const)('ranks by %s over the range (%s)', async (metric, ranking, valueOf) => {
+  ] as const)('ranks by %s over the range (%s)', async (metric, ranking, expectedValue) => {
     // Prepare
     const rows = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-    const expected = HOSTS.map((host) => [host, valueOf(rows.filter((r) => r.host === host))] as const).sort(
-      (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1),
-    );
+    const expected = HOSTS.map(
+      (host) => [host, expectedValue(rows.filter((r) => r.host === host))] as const,
+    ).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
 
     // Act
     const { out } = await runQueryCommands(
