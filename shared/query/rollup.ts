@@ -1,11 +1,18 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { compareResults } from '../fold/windowResult.ts';
 import { RESULT_ATTRIBUTES as A } from '../storage/attributes.ts';
 import { mapLimit } from '../storage/mapLimit.ts';
 import { formatDuration } from '../time/duration.ts';
 import { DEFAULT_QUERY_CONCURRENCY } from './constants.ts';
 import { QueryCostError, QueryInputError } from './errors.ts';
 import { listWindows } from './listWindows.ts';
-import { groupOf, mergeWindowItems, ROLLUP_ATTRIBUTES, type RollupResult } from './mergeWindowItems.ts';
+import {
+  groupOf,
+  type MergedWindows,
+  mergeWindowItems,
+  ROLLUP_ATTRIBUTES,
+  type RollupResult,
+} from './mergeWindowItems.ts';
 import { type Expression, ResultsTableReader } from './ResultsTableReader.ts';
 import { type RollupEvery, rollupPlan } from './rollupPlan.ts';
 import { matchesGroup, selectGroup } from './selectGroup.ts';
@@ -105,8 +112,9 @@ export interface RollupOutcome {
  *
  * Cost. Given complete groups: one Query per group on its partition (`pk = <pipeline>#<group key> AND sk
  * BETWEEN <first window> AND <last window>`), all pages: 0.5 read unit per 4 KB read (1 with
- * `consistentRead`), so a day of one-minute windows of one group (1,440 items of ~0.7 KB) is one Query of
- * ~1 MB, ~125–145 read units (on AWS a Query page stops at 1 MB, so that is two pages). Without complete
+ * `consistentRead`), so a day of one-minute windows of one group (1,440 `requests-by-ip` items of ~0.8 KB)
+ * is one Query of ~1.2 MB, 146 read units (on AWS a Query page stops at 1 MB, so that is two pages).
+ * Each group's windows are merged as soon as they are read. Without complete
  * groups, the groups are listed first: one Query per window of the range on a rank index (see
  * `windowIndexOf`; at least 0.5 read unit each even when empty), then one Query per group. A pipeline
  * without a rank index is read with one Scan of the whole table. Before it reads more than `maxQueries`
@@ -146,23 +154,22 @@ export const rollup = async (options: RollupOptions): Promise<RollupOutcome> => 
       queries,
     );
   };
+  // Each group's windows are merged as soon as they are read, so memory holds results, not every window.
+  const mergedParts: MergedWindows[] = [];
   const readAll = async <T>(
     keys: readonly T[],
     phase: RollupProgress['phase'],
     read: (key: T) => Promise<Item[]>,
-  ): Promise<Item[][]> => {
+  ): Promise<void> => {
     let done = 0;
     const settled = await mapLimit(keys, concurrency, async (key) => {
       const items = await read(key);
       queries += 1;
       done += 1;
       options.onProgress?.({ phase, done, total: keys.length });
-      return items;
+      mergedParts.push(mergeWindowItems(definition, plan, items, nowMs));
     });
-    return settled.map((outcome) => {
-      if (outcome.status === 'rejected') throw outcome.reason;
-      return outcome.value;
-    });
+    for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
   };
   const readGroup = (groupKey: string): Promise<Item[]> =>
     reader.items({
@@ -182,12 +189,11 @@ export const rollup = async (options: RollupOptions): Promise<RollupOutcome> => 
   let strategy: QueryStrategy;
   let indexName: string | undefined;
   let complete = true;
-  let items: Item[];
   if (selections.length > 0 && selections.every((s) => s.groupKey !== undefined)) {
     strategy = 'group';
     const keys = [...new Set(selections.map((s) => s.groupKey as string))];
     if (keys.length > maxQueries) refuse(keys.length, `one per group, ${keys.length} groups`);
-    items = (await readAll(keys, 'read', readGroup)).flat();
+    await readAll(keys, 'read', readGroup);
   } else {
     const filters = selections.map((s) => s.fields);
     const wanted = (group: Readonly<Record<string, string>>): boolean =>
@@ -204,14 +210,14 @@ export const rollup = async (options: RollupOptions): Promise<RollupOutcome> => 
           ':to': { S: iso(lastStart) },
         },
       };
-      const [scanned] = await readAll([filter], 'read', (f) =>
-        reader.items({
+      await readAll([filter], 'read', async (f) => {
+        const scanned = await reader.items({
           filter: f,
           attributes: ROLLUP_ATTRIBUTES,
           ...(options.consistentRead === true ? { consistentRead: true } : {}),
-        }),
-      );
-      items = (scanned ?? []).filter((item) => wanted(groupOf(definition, item)));
+        });
+        return scanned.filter((item) => wanted(groupOf(definition, item)));
+      });
     } else {
       strategy = 'rank-index';
       indexName = index.indexName;
@@ -240,13 +246,12 @@ export const rollup = async (options: RollupOptions): Promise<RollupOutcome> => 
       if (planned > maxQueries) {
         refuse(planned, `${windows} to list the groups, one per group for ${keys.size} groups`);
       }
-      items = (await readAll([...keys].sort(), 'read', readGroup)).flat();
+      await readAll([...keys].sort(), 'read', readGroup);
     }
   }
 
-  const merged = mergeWindowItems(definition, plan, items, nowMs);
   return {
-    results: merged.results,
+    results: mergedParts.flatMap((part) => part.results).sort(compareResults(definition)),
     fromMs: plan.fromMs,
     toMs: plan.toMs,
     every: options.every,
@@ -255,8 +260,8 @@ export const rollup = async (options: RollupOptions): Promise<RollupOutcome> => 
     queries,
     requests: reader.requests,
     readUnits: reader.readUnits,
-    windowsMerged: merged.windowsMerged,
-    windowsSkipped: merged.windowsSkipped,
+    windowsMerged: mergedParts.reduce((n, part) => n + part.windowsMerged, 0),
+    windowsSkipped: mergedParts.reduce((n, part) => n + part.windowsSkipped, 0),
     complete,
   };
 };
