@@ -418,6 +418,37 @@ describe('Command: streamfold top --from --to (local stack)', () => {
   });
 });
 
+describe('Command: streamfold top (range usage errors)', () => {
+  it.each([
+    [
+      ['--window', '2026-11-21T07:30:00Z', ...RANGE],
+      /--window ranks one window and --from\/--to a range: give one or the other/,
+    ],
+    [['--yes'], /go with a range \(--from\/--to\)/],
+    [['--from', '2026-11-21T09:00:00Z', '--to', '2026-11-21T08:00:00Z'], /The time range is empty/],
+    [['--from', 'yesterday'], /--from must be an ISO 8601 time .*\(given "yesterday"\)/],
+    [[...RANGE, '--max-queries', '10'], /costs 190 Queries .*--max-queries 10\): pass --yes/],
+  ])('refuses %j with a usage error', async (args, message) => {
+    await expect(
+      runQueryCommands(
+        [
+          'top',
+          `${MODULE}#web-minutes`,
+          '--metric',
+          'requests',
+          ...args,
+          '--table',
+          minutes.resultsTable,
+          ...endpoint,
+        ],
+        {
+          now: () => NOW,
+        },
+      ),
+    ).rejects.toThrow(message);
+  });
+});
+
 describe('Command: streamfold query --every --chart (local stack)', () => {
   it('charts a metric per bucket, and the groups of the whole range as bars with all', async () => {
     // Act
