@@ -125,7 +125,7 @@ export const explainQueryFailure = (
   if (error instanceof QueryInputError) return new UsageError(error.message, { cause: error });
   if (error instanceof QueryCostError) {
     return new UsageError(
-      `${error.message} (--max-queries ${error.maxQueries}): pass --yes to read them all, or a larger --max-queries`,
+      `${error.cost}, more than --max-queries ${error.maxQueries}: narrow the range, or pass --yes to read them all`,
       { cause: error },
     );
   }

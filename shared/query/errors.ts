@@ -52,13 +52,20 @@ export class AwsAccessError extends QueryError {
 export class QueryCostError extends QueryError {
   public override readonly name = 'QueryCostError';
 
+  /**
+   * @param cost - what the read costs, e.g. `Rolling up ohlc from … to … costs 1440 Queries (…)`; the
+   * message adds the limit and what to do.
+   */
   public constructor(
-    message: string,
+    public readonly cost: string,
     public readonly planned: number,
     public readonly maxQueries: number,
     public readonly spent: number,
     options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(
+      `${cost}, more than maxQueries (${maxQueries}): narrow the range, give the group, or raise maxQueries`,
+      options,
+    );
   }
 }

@@ -148,7 +148,7 @@ export const rollup = async (options: RollupOptions): Promise<RollupOutcome> => 
   let queries = 0;
   const refuse = (planned: number, what: string): never => {
     throw new QueryCostError(
-      `Rolling up ${definition.name} from ${iso(plan.fromMs)} to ${iso(plan.toMs)} costs ${planned} Queries (${what}), more than the ${maxQueries} allowed: narrow the range, give the group, or allow more Queries`,
+      `Rolling up ${definition.name} from ${iso(plan.fromMs)} to ${iso(plan.toMs)} costs ${planned} Queries (${what})`,
       planned,
       maxQueries,
       queries,

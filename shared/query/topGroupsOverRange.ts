@@ -110,7 +110,7 @@ export const topGroupsOverRange = async (
   const windows = plan.windowStarts.length;
   const refuse = (planned: number, spent: number, what: string): never => {
     throw new QueryCostError(
-      `Ranking ${definition.name} from ${new Date(plan.fromMs).toISOString()} to ${new Date(plan.toMs).toISOString()} costs ${planned} Queries (${what}), more than the ${maxQueries} allowed: narrow the range, or allow more Queries`,
+      `Ranking ${definition.name} from ${new Date(plan.fromMs).toISOString()} to ${new Date(plan.toMs).toISOString()} costs ${planned} Queries (${what})`,
       planned,
       maxQueries,
       spent,

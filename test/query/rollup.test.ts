@@ -249,7 +249,9 @@ describe('Command: streamfold query --every (local stack)', () => {
 
     // Assess
     await expect(refused).rejects.toThrow(UsageError);
-    await expect(refused).rejects.toThrow(/costs 180 Queries .*--max-queries 100\): pass --yes/);
+    await expect(refused).rejects.toThrow(
+      /costs 180 Queries \(one per window to list the groups, 180 windows of 1m, then one per group\), more than --max-queries 100: narrow the range, or pass --yes/,
+    );
     const { out } = await runQueryCommands(
       [
         'query',
@@ -427,7 +429,10 @@ describe('Command: streamfold top (range usage errors)', () => {
     [['--yes'], /go with a range \(--from\/--to\)/],
     [['--from', '2026-11-21T09:00:00Z', '--to', '2026-11-21T08:00:00Z'], /The time range is empty/],
     [['--from', 'yesterday'], /--from must be an ISO 8601 time .*\(given "yesterday"\)/],
-    [[...RANGE, '--max-queries', '10'], /costs 190 Queries .*--max-queries 10\): pass --yes/],
+    [
+      [...RANGE, '--max-queries', '10'],
+      /costs 190 Queries .*, more than --max-queries 10: narrow the range, or pass --yes/,
+    ],
   ])('refuses %j with a usage error', async (args, message) => {
     await expect(
       runQueryCommands(
