@@ -109,7 +109,12 @@ export const runRollupQuery = async (
   }
 };
 
-/** A rollup result's status: `partial` (the bucket has not ended), `open` (a merged window is not final) or `final`. */
+/**
+ * A rollup result's status: `partial` (the bucket has not ended), `open` (a merged window is not final) or `final`.
+ *
+ * @example
+ * rollupStatus(outcome.results[0]); // 'open'
+ */
 export const rollupStatus = (result: RollupResult): 'partial' | 'open' | 'final' =>
   result.partial ? 'partial' : result.open ? 'open' : 'final';
 
