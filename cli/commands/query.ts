@@ -1,51 +1,43 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
-import { pipelineResourceNames } from '../../shared/deploy/names.ts';
-import {
-  AwsAccessError,
-  QueryError,
-  QueryInputError,
-  TableNotFoundError,
-} from '../../shared/query/errors.ts';
+import type { WindowResult } from '../../shared/fold/windowResult.ts';
 import { assertNumericMetric, numericMetricNames } from '../../shared/query/numericMetrics.ts';
 import { type QueryWindowsResult, queryWindows } from '../../shared/query/queryWindows.ts';
-import { selectGroup } from '../../shared/query/selectGroup.ts';
+import { DEFAULT_MAX_ROLLUP_QUERIES } from '../../shared/query/rollup.ts';
 import { toReportResult } from '../../shared/query/toReportResult.ts';
 import type { QueryResult } from '../../shared/query/types.ts';
 import { windowStartsBetween } from '../../shared/query/windowStarts.ts';
 import { formatDuration } from '../../shared/time/duration.ts';
-import { parseIsoTimestamp } from '../../shared/time/timestamp.ts';
 import { isComplete } from '../../shared/window/lateness.ts';
-import { openDynamoDb } from '../awsClients.ts';
 import { type AwsCliOptions, withAwsOptions } from '../awsOptions.ts';
-import { NO_REGION_MESSAGE, noCredentialsMessage } from '../checkAwsAccess.ts';
 import { UsageError } from '../errors.ts';
-import { explainAwsError } from '../explainAwsError.ts';
 import { loadPipeline } from '../loadPipeline.ts';
 import { formatValue } from '../render/formatValue.ts';
 import { renderLineChart } from '../render/lineChart.ts';
 import { renderTable } from '../render/table.ts';
 import { writtenAgo } from '../render/writtenAgo.ts';
+import {
+  type CommandIo,
+  chartWidth,
+  explainQueryFailure,
+  parseGroupOption,
+  parseTimeOption,
+  shortIso,
+  withResultsTable,
+} from './queryCommon.ts';
+import { renderRollupChart, renderRollupTable, rollupDocument, runRollupQuery } from './queryRollup.ts';
+import type { RollupCliOptions } from './rollupOptions.ts';
 
-/** Where a query command writes, and what it takes from its surroundings (replaceable in tests). */
-export interface CommandIo {
-  /**
-   * Receives the command's output.
-   * @default - writes to standard output
-   */
-  readonly write?: (text: string) => void;
-  /**
-   * The current time, epoch ms.
-   * @default Date.now
-   */
-  readonly now?: () => number;
-  /**
-   * Width of charts, in terminal columns.
-   * @default - the terminal's width (at most 120), else 80
-   */
-  readonly columns?: number;
-}
+// The helpers every query command shares live in queryCommon.ts; re-exported for existing importers.
+export {
+  type CommandIo,
+  chartWidth,
+  explainQueryFailure,
+  parseGroupOption,
+  parseTimeOption,
+  shortIso,
+  withResultsTable,
+} from './queryCommon.ts';
 
 /** Options of `streamfold query`. */
 export interface QueryCommandOptions extends AwsCliOptions {
@@ -61,130 +53,6 @@ export interface QueryCommandOptions extends AwsCliOptions {
 /** Metric kinds whose values add up across groups (a total per window means something). */
 const ADDITIVE_KINDS: readonly string[] = ['count', 'sum'];
 const CHART_HEIGHT = 8;
-
-/** The chart width for a command's surroundings. */
-export const chartWidth = (io: CommandIo): number =>
-  io.columns ?? Math.min(120, process.stdout.columns > 0 ? process.stdout.columns : 80);
-
-/** A window start as the tables print it: `2026-11-21T08:30:00Z`. */
-export const shortIso = (iso: string): string => iso.replace('.000Z', 'Z');
-
-/**
- * Parses an ISO 8601 option value to epoch ms.
- *
- * @throws {UsageError} naming the option and the bad value.
- * @example
- * parseTimeOption('--from', '2026-11-21T08:00:00Z');
- */
-export const parseTimeOption = (option: string, text: string | undefined): number | undefined => {
-  if (text === undefined) return undefined;
-  const ms = parseIsoTimestamp(text);
-  if (ms === undefined) {
-    throw new UsageError(`${option} must be an ISO 8601 time such as 2026-11-21T08:30:00Z (given "${text}")`);
-  }
-  return ms;
-};
-
-/**
- * Parses `--group field=value` pairs and checks the fields against the pipeline's `groupBy`.
- *
- * @throws {UsageError} for a pair without `=`, a repeated field or a field the pipeline does not group by.
- * @example
- * parseGroupOption(requestsByIp, ['ip=203.0.113.9']); // { ip: '203.0.113.9' }
- */
-export const parseGroupOption = (
-  definition: PipelineDefinition,
-  pairs: readonly string[] = [],
-): Record<string, string> => {
-  const group: Record<string, string> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    if (at <= 0)
-      throw new UsageError(`--group takes field=value, e.g. --group ip=203.0.113.9 (given "${pair}")`);
-    const field = pair.slice(0, at);
-    if (Object.hasOwn(group, field)) throw new UsageError(`--group gives field "${field}" twice`);
-    group[field] = pair.slice(at + 1);
-  }
-  try {
-    selectGroup(definition, group);
-  } catch (error) {
-    throw explainQueryFailure(error, { tableName: '' });
-  }
-  return group;
-};
-
-/**
- * Turns a query failure into what the CLI reports: the query's own mistakes become usage errors (exit 2);
- * a missing table, an endpoint that is not DynamoDB, does not answer or cannot be reached, or missing
- * credentials become one line saying what to do (exit 1). Other errors are returned unchanged.
- *
- * @example
- * catch (error) { throw explainQueryFailure(error, { tableName, endpoint: options.endpoint }); }
- */
-export const explainQueryFailure = (
-  error: unknown,
-  where: {
-    readonly tableName: string;
-    readonly endpoint?: string;
-    readonly region?: string;
-    readonly profile?: string;
-  },
-): unknown => {
-  if (error instanceof QueryInputError) return new UsageError(error.message, { cause: error });
-  const options = { cause: error };
-  if (error instanceof TableNotFoundError) {
-    return new QueryError(
-      `Results table "${error.tableName}" does not exist ${where.endpoint !== undefined ? `at ${where.endpoint}` : 'in this account and region'}: create it by deploying the pipeline (cdk deploy) or run \`streamfold dev\` for a local stack, or name the table with --table`,
-      options,
-    );
-  }
-  if (error instanceof AwsAccessError) {
-    const cause = error.cause instanceof Error ? error.cause : undefined;
-    if (cause?.name === 'CredentialsProviderError') {
-      return new QueryError(noCredentialsMessage(where.profile), options);
-    }
-    if (cause?.message === 'Region is missing') {
-      return new QueryError(NO_REGION_MESSAGE, options);
-    }
-    return error;
-  }
-  // A timeout raised by the reader's own attempt limit, which the client's explanation did not see.
-  return explainAwsError(error, {
-    service: 'DynamoDB',
-    ...(where.endpoint !== undefined ? { endpoint: where.endpoint } : {}),
-    ...(where.region !== undefined ? { region: where.region } : {}),
-  });
-};
-
-/**
- * Opens the results table a command reads: a DynamoDB client for the AWS options ({@link openDynamoDb}:
- * region and credentials checked before any request) and the table name (`--table`, else
- * `streamfold-<pipeline>-results`), then runs `read` and closes the client; failures are explained with
- * {@link explainQueryFailure}.
- *
- * @example
- * const outcome = await withResultsTable(definition, options, (client, tableName) => queryWindows({ client, tableName, definition }));
- */
-export const withResultsTable = async <T>(
-  definition: PipelineDefinition,
-  options: AwsCliOptions & { readonly table?: string },
-  read: (client: DynamoDBClient, tableName: string) => Promise<T>,
-): Promise<T> => {
-  const tableName = options.table ?? pipelineResourceNames(definition).resultsTable;
-  const client = await openDynamoDb(options);
-  try {
-    return await read(client, tableName);
-  } catch (error) {
-    throw explainQueryFailure(error, {
-      tableName,
-      region: await client.config.region(),
-      ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-      ...(options.profile !== undefined ? { profile: options.profile } : {}),
-    });
-  } finally {
-    client.destroy();
-  }
-};
 
 /**
  * Reads a pipeline's stored results for `streamfold query`: validates the options, then queries.
@@ -316,12 +184,13 @@ const groupText = (definition: PipelineDefinition, group: Readonly<Record<string
 
 const chartSeries = (
   definition: PipelineDefinition,
-  results: readonly QueryResult[],
+  results: readonly WindowResult[],
   metric: string,
+  stepMs: number,
 ): ChartSeries => {
   const first = Date.parse(results[0]?.window.start ?? '');
   const last = Date.parse(results[results.length - 1]?.window.start ?? '');
-  const starts = windowStartsBetween(definition.window, first, last);
+  const starts = windowStartsBetween({ ...definition.window, advanceMs: stepMs }, first, last);
   const additive = ADDITIVE_KINDS.includes(definition.metrics[metric]?.kind ?? '');
   const groups = new Map<string, { group: Readonly<Record<string, string>>; records: number }>();
   for (const r of results) {
@@ -329,7 +198,7 @@ const chartSeries = (
     const entry = groups.get(key) ?? { group: r.group, records: 0 };
     groups.set(key, { group: entry.group, records: entry.records + r.records });
   }
-  const perWindow = (chosen: readonly QueryResult[]): (number | null)[] => {
+  const perWindow = (chosen: readonly WindowResult[]): (number | null)[] => {
     const byStart = new Map<number, number>();
     for (const r of chosen) {
       const value = r.metrics[metric];
@@ -363,20 +232,22 @@ const chartSeries = (
  * Renders one numeric metric over time as a line chart. One group: that group's series. Several groups:
  * for a count or sum, the total per window; for other metrics (a max, a mean… do not add up), the series of
  * the group with the most records. Windows without a result count as 0 for a count or sum, and are gaps
- * otherwise.
+ * otherwise. `stepMs` is the distance between points: the window advance, or a rollup's bucket length.
  *
  * @example
  * write(renderQueryChart(definition, outcome.results, 'requests', 80));
  */
 export const renderQueryChart = (
   definition: PipelineDefinition,
-  results: readonly QueryResult[],
+  results: readonly WindowResult[],
   metric: string,
   width: number,
+  stepMs: number = definition.window.advanceMs,
 ): string => {
   if (results.length === 0) return `${definition.name}: no results to chart`;
-  const series = chartSeries(definition, results, metric);
-  const title = `${definition.name}: ${metric} per ${formatDuration(definition.window.advanceMs)} window, ${series.what}`;
+  const series = chartSeries(definition, results, metric, stepMs);
+  const unit = stepMs === definition.window.advanceMs ? 'window' : 'bucket';
+  const title = `${definition.name}: ${metric} per ${formatDuration(stepMs)} ${unit}, ${series.what}`;
   const chart = renderLineChart(series.values, {
     width,
     height: CHART_HEIGHT,
@@ -419,11 +290,30 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
         '--chart',
         'line chart of --metric over time: one group, or the total (count, sum) or busiest group of several',
       )
-      .option('--table <name>', 'results table (default: streamfold-<pipeline>-results)'),
+      .option('--table <name>', 'results table (default: streamfold-<pipeline>-results)')
+      .option(
+        '--every <interval>',
+        'roll windows up: merge them per group into buckets of 1h, 1d, … (a multiple of the window size) or all for the whole range; --from/--to then bound [from, to), widened to whole buckets (default: one bucket before --to)',
+      )
+      .option(
+        '--max-queries <n>',
+        `with --every: refuse to read more than n Queries (default: ${DEFAULT_MAX_ROLLUP_QUERIES})`,
+      )
+      .option('--yes', 'with --every: read however many Queries the range costs')
+      .option('--consistent', 'with --every: strongly consistent reads of the table (twice the read units)'),
   )
     .addHelpText(
       'after',
       [
+        '',
+        'Rollups (--every): the mergeable state of each window is merged per group and bucket, so counts, sums,',
+        'min/max, means and variances are exact, quantiles and distinct counts are those of one sketch of the',
+        "bucket's records, and top-k keeps its bound. Given the whole group, a rollup is one Query (a day of",
+        'one-minute windows of one group: ~1 MB, ~145 read units); otherwise the groups are first listed with one',
+        'Query per window on a rank index, then read with one Query each. Past --max-queries it stops and says',
+        'what the range costs (exit 2). Hopping windows: only those starting at a multiple of the window size',
+        '(they tile the bucket) are merged, so no record counts twice. With --json a rollup prints { pipeline,',
+        'every, from, to, results, cost }: results as `fold --json` plus windows (merged), open and partial.',
         '',
         'Without every group field, each window of the range costs one Query on a rank index (a day of',
         'one-minute windows is 1,440 Queries; at most 1,440 are read); with the whole group, one Query.',
@@ -436,32 +326,53 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
         '  streamfold query requests-by-ip --group ip=203.0.113.9 --from 2026-11-21T08:00Z --to 2026-11-21T09:00Z',
         '  streamfold query ohlc --group symbol=ACME --chart --metric close',
         '  streamfold query ohlc --from 2026-11-21T08:30Z --json',
+        '  streamfold query requests-by-ip --group ip=203.0.113.9 --every 1h --from 2026-11-21T00:00Z --to 2026-11-22T00:00Z',
+        '  streamfold query ohlc --every 1d --from 2026-11-01T00:00Z --json --max-queries 2000',
+        '  streamfold query sensor-stats --every all --chart --metric readings',
       ].join('\n'),
     )
-    .action(async (pipelineRef: string, options: QueryCommandOptions) => {
-      const { definition, outcome, metric, nowMs } = await runQuery(pipelineRef, options, io);
-      if (options.json === true) {
-        const results = outcome.results.map((r) =>
-          displayStatus(definition, r, nowMs) === 'partial'
-            ? { ...toReportResult(r), partial: true }
-            : toReportResult(r),
-        );
-        const written = outcome.results
-          .filter((r) => r.status !== 'final' && r.updatedAt !== '')
-          .map((r) => r.updatedAt)
-          .sort();
-        const document = {
-          pipeline: definition.name,
-          ...(written.length > 0 ? { updatedAt: written[written.length - 1] } : {}),
-          results,
-        };
-        write(`${JSON.stringify(document, null, 2)}\n`);
-        return;
-      }
-      if (options.chart === true && metric !== undefined) {
-        write(`${renderQueryChart(definition, outcome.results, metric, chartWidth(io))}\n`);
-        return;
-      }
-      write(`${renderQueryTable(definition, outcome, nowMs)}\n`);
-    });
+    .action(
+      async (pipelineRef: string, options: QueryCommandOptions & RollupCliOptions & { every?: string }) => {
+        if (options.every !== undefined) {
+          const rolled = await runRollupQuery(pipelineRef, { ...options, every: options.every }, io);
+          if (options.json === true) {
+            write(`${JSON.stringify(rollupDocument(rolled.definition, rolled.outcome), null, 2)}\n`);
+          } else if (options.chart === true && rolled.metric !== undefined) {
+            write(
+              `${renderRollupChart(rolled.definition, rolled.outcome, rolled.metric, chartWidth(io), renderQueryChart)}\n`,
+            );
+          } else {
+            write(`${renderRollupTable(rolled.definition, rolled.outcome)}\n`);
+          }
+          return;
+        }
+        if (options.maxQueries !== undefined || options.yes === true || options.consistent === true) {
+          throw new UsageError('--max-queries, --yes and --consistent go with --every (a rollup)');
+        }
+        const { definition, outcome, metric, nowMs } = await runQuery(pipelineRef, options, io);
+        if (options.json === true) {
+          const results = outcome.results.map((r) =>
+            displayStatus(definition, r, nowMs) === 'partial'
+              ? { ...toReportResult(r), partial: true }
+              : toReportResult(r),
+          );
+          const written = outcome.results
+            .filter((r) => r.status !== 'final' && r.updatedAt !== '')
+            .map((r) => r.updatedAt)
+            .sort();
+          const document = {
+            pipeline: definition.name,
+            ...(written.length > 0 ? { updatedAt: written[written.length - 1] } : {}),
+            results,
+          };
+          write(`${JSON.stringify(document, null, 2)}\n`);
+          return;
+        }
+        if (options.chart === true && metric !== undefined) {
+          write(`${renderQueryChart(definition, outcome.results, metric, chartWidth(io))}\n`);
+          return;
+        }
+        write(`${renderQueryTable(definition, outcome, nowMs)}\n`);
+      },
+    );
 };

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
 import { DEFAULT_SEARCH_WINDOWS } from '../../shared/query/constants.ts';
 import { assertNumericMetric } from '../../shared/query/numericMetrics.ts';
+import { DEFAULT_MAX_ROLLUP_QUERIES } from '../../shared/query/rollup.ts';
 import { type TopGroupsResult, topGroups } from '../../shared/query/topGroups.ts';
 import { toReportResult } from '../../shared/query/toReportResult.ts';
 import { formatDuration } from '../../shared/time/duration.ts';
@@ -20,6 +21,14 @@ import {
   shortIso,
   withResultsTable,
 } from './query.ts';
+import {
+  chooseTopRange,
+  renderTopRangeChart,
+  renderTopRangeTable,
+  runTopRange,
+  type TopRangeOptions,
+  topRangeDocument,
+} from './topRange.ts';
 
 /** Options of `streamfold top`. */
 export interface TopCommandOptions extends AwsCliOptions {
@@ -170,7 +179,9 @@ export const registerTop = (program: Command, io: CommandIo = {}): void => {
   withAwsOptions(
     program
       .command('top')
-      .description('Rank the groups of one window by a numeric metric (top client IPs of a minute, …)')
+      .description(
+        'Rank the groups of one window, or of a range, by a numeric metric (top client IPs of a minute, of a day, …)',
+      )
       .argument(
         '<pipeline>',
         'a built-in example (requests-by-ip, category-averages, ohlc, sensor-stats) or a module path[#name]',
@@ -186,7 +197,18 @@ export const registerTop = (program: Command, io: CommandIo = {}): void => {
         'print { pipeline, metric, window: { start, end }, partial, updatedAt (when not final: last written), results } (results as fold --json)',
       )
       .option('--chart', 'bar chart of the metric')
-      .option('--table <name>', 'results table (default: streamfold-<pipeline>-results)'),
+      .option('--table <name>', 'results table (default: streamfold-<pipeline>-results)')
+      .option(
+        '--from <iso>',
+        'rank over a range [--from, --to) by the merged metric of each group (default with --to: one hour before it)',
+      )
+      .option('--to <iso>', 'end of the range, exclusive (default with --from: now)')
+      .option(
+        '--max-queries <n>',
+        `with a range: refuse to read more than n Queries (default: ${DEFAULT_MAX_ROLLUP_QUERIES})`,
+      )
+      .option('--yes', 'with a range: read however many Queries it costs')
+      .option('--consistent', 'with a range: strongly consistent reads of the table (twice the read units)'),
   )
     .addHelpText(
       'after',
@@ -199,12 +221,48 @@ export const registerTop = (program: Command, io: CommandIo = {}): void => {
         'when no complete window has data (a pipeline that just started) is the newest partial one ranked. A',
         'partial window, chosen or given, is marked PARTIAL in the output ("partial": true with --json).',
         '',
+        "With --from/--to, top ranks the groups over a range by their merged metric: each group's windows of",
+        'the range are merged (a count or sum is the total, a distinct count counts values once over the range,',
+        'a mean is the mean of all records). That lists the groups with one Query per window on a rank index;',
+        'by a count, sum, min or max the listed values rank them and only the top groups are read (one Query',
+        'each), by other metrics every group is read. Past --max-queries it stops and says what the range costs',
+        '(exit 2).',
+        'A range of one window is ranked by the rank index in one Query, like --window.',
+        '',
         'Examples:',
         '  streamfold top requests-by-ip --metric requests --endpoint http://127.0.0.1:<dynamodb port of streamfold dev> --chart',
         '  streamfold top ohlc --metric volume --window 2026-11-21T08:30Z -n 3 --json',
+        '  streamfold top requests-by-ip --metric requests --from 2026-11-21T00:00Z --to 2026-11-22T00:00Z --yes',
       ].join('\n'),
     )
-    .action(async (pipelineRef: string, options: TopCommandOptions) => {
+    .action(async (pipelineRef: string, rangeOptions: TopCommandOptions & TopRangeOptions) => {
+      let options: TopCommandOptions = rangeOptions;
+      if (rangeOptions.from !== undefined || rangeOptions.to !== undefined) {
+        const definition = await loadPipeline(pipelineRef);
+        if (options.json === true && options.chart === true) {
+          throw new UsageError('--json and --chart cannot be combined: choose one output');
+        }
+        const nowMs = (io.now ?? Date.now)();
+        const choice = chooseTopRange(definition, rangeOptions, nowMs);
+        if (choice.kind === 'range') {
+          const top = await runTopRange(definition, rangeOptions, choice, io);
+          if (options.json === true) {
+            write(`${JSON.stringify(topRangeDocument(definition, top, nowMs), null, 2)}\n`);
+          } else if (options.chart === true) {
+            write(`${renderTopRangeChart(definition, top, chartWidth(io), nowMs)}\n`);
+          } else {
+            write(`${renderTopRangeTable(definition, top, nowMs)}\n`);
+          }
+          return;
+        }
+        options = { ...options, window: new Date(choice.windowStartMs).toISOString() };
+      } else if (
+        rangeOptions.maxQueries !== undefined ||
+        rangeOptions.yes === true ||
+        rangeOptions.consistent === true
+      ) {
+        throw new UsageError('--max-queries, --yes and --consistent go with a range (--from/--to)');
+      }
       const { definition, top, nowMs } = await runTop(pipelineRef, options, io);
       if (options.json === true) {
         const document = {

@@ -10,8 +10,8 @@ import type { FieldMetricOptions, Metric, TopKEntry } from './types.ts';
 /** Options of {@link topK}. */
 export interface TopKOptions extends FieldMetricOptions {
   /**
-   * Counters kept (space-saving). Counts are exact while a window has at most this many distinct values;
-   * beyond, each count is over-estimated by at most total / capacity.
+   * Counters kept (Misra–Gries). Counts are exact while a window has at most this many distinct values;
+   * beyond, each count is under-estimated by at most total / (capacity + 1), also after merges (rollups).
    * @default max(4 × k, 32)
    */
   readonly capacity?: number;
@@ -47,7 +47,7 @@ const checkK = (k: unknown, options: TopKOptions): OptionProblem[] => {
 
 /**
  * The `k` most frequent values of a field with their counts, most frequent first (ties by value),
- * as `[{ value, count }]`. Mergeable heavy hitters (space-saving).
+ * as `[{ value, count }]`. Mergeable heavy hitters (Misra–Gries, see `TopK`).
  *
  * @example
  * metrics: { topPaths: topK('path', 5) }

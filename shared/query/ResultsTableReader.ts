@@ -35,6 +35,8 @@ export interface Expression {
 export class ResultsTableReader {
   /** DynamoDB requests sent so far (pages and retries included). */
   public requests = 0;
+  /** Read capacity units DynamoDB reported for the requests of {@link ResultsTableReader.items} (`ReturnConsumedCapacity`). */
+  public readUnits = 0;
   public readonly definition: PipelineDefinition;
   private readonly deadlineMs: number;
   private readonly projection: Expression;
@@ -102,6 +104,66 @@ export class ResultsTableReader {
       start = page.LastEvaluatedKey;
     } while (start !== undefined && (options.limit === undefined || results.length < options.limit));
     return results;
+  }
+
+  /**
+   * Every raw item matching a key condition (a Query, all pages) or, without `keyCondition`, a filter (a
+   * Scan of the whole table, all pages), with the given attributes only — the binary `state` included when
+   * asked for. Adds the read units DynamoDB reports to {@link ResultsTableReader.readUnits}.
+   *
+   * @example
+   * const items = await reader.items({ keyCondition, attributes: ['groupKey', 'windowStart', 'state'], consistentRead: true });
+   */
+  public async items(request: {
+    readonly keyCondition?: Expression;
+    readonly filter?: Expression;
+    readonly attributes: readonly string[];
+    readonly indexName?: string;
+    readonly consistentRead?: boolean;
+  }): Promise<Item[]> {
+    const projection: Record<string, string> = {};
+    request.attributes.forEach((name, i) => {
+      projection[`#a${i}`] = name;
+    });
+    const names = { ...request.keyCondition?.names, ...request.filter?.names, ...projection };
+    const values = { ...request.keyCondition?.values, ...request.filter?.values };
+    const common = {
+      TableName: this.target.tableName,
+      ...(request.indexName !== undefined ? { IndexName: request.indexName } : {}),
+      ...(request.filter !== undefined ? { FilterExpression: request.filter.expression } : {}),
+      ProjectionExpression: Object.keys(projection).join(', '),
+      ExpressionAttributeNames: names,
+      ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+      ...(request.consistentRead === true ? { ConsistentRead: true } : {}),
+      ReturnConsumedCapacity: 'TOTAL' as const,
+    };
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const exclusive = start !== undefined ? { ExclusiveStartKey: start } : {};
+      const keyCondition = request.keyCondition;
+      const page =
+        keyCondition !== undefined
+          ? await this.send(
+              (abortSignal) =>
+                this.target.client.send(
+                  new QueryCommand({
+                    ...common,
+                    KeyConditionExpression: keyCondition.expression,
+                    ...exclusive,
+                  }),
+                  { abortSignal },
+                ),
+              request.indexName,
+            )
+          : await this.send((abortSignal) =>
+              this.target.client.send(new ScanCommand({ ...common, ...exclusive }), { abortSignal }),
+            );
+      this.readUnits += page.ConsumedCapacity?.CapacityUnits ?? 0;
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return items;
   }
 
   /**

@@ -43,3 +43,29 @@ export class IndexNotFoundError extends QueryError {
 export class AwsAccessError extends QueryError {
   public override readonly name = 'AwsAccessError';
 }
+
+/**
+ * A read would cost more Queries than allowed (`maxQueries`): nothing more is read. `planned` is what the
+ * whole read costs as far as it is known when refused (before the groups are listed, the Queries that
+ * list them; after, those plus one per group), `spent` the Queries already made.
+ */
+export class QueryCostError extends QueryError {
+  public override readonly name = 'QueryCostError';
+
+  /**
+   * @param cost - what the read costs, e.g. `Rolling up ohlc from … to … costs 1440 Queries (…)`; the
+   * message adds the limit and what to do.
+   */
+  public constructor(
+    public readonly cost: string,
+    public readonly planned: number,
+    public readonly maxQueries: number,
+    public readonly spent: number,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `${cost}, more than maxQueries (${maxQueries}): narrow the range, give the group, or raise maxQueries`,
+      options,
+    );
+  }
+}

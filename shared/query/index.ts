@@ -10,6 +10,7 @@ export {
 export {
   AwsAccessError,
   IndexNotFoundError,
+  QueryCostError,
   QueryError,
   QueryInputError,
   TableNotFoundError,
@@ -20,12 +21,32 @@ export {
   type LatestWindowStart,
   latestWindow,
 } from './latestWindow.ts';
+export {
+  groupOf,
+  type MergedWindows,
+  mergeWindowItems,
+  ROLLUP_ATTRIBUTES,
+  type RollupResult,
+} from './mergeWindowItems.ts';
 export { assertNumericMetric, numericMetricNames } from './numericMetrics.ts';
 export { type QueryWindowsOptions, type QueryWindowsResult, queryWindows } from './queryWindows.ts';
 export { type Expression, ResultsTableReader } from './ResultsTableReader.ts';
 export { readQueryResult } from './readQueryResult.ts';
+export {
+  DEFAULT_MAX_ROLLUP_QUERIES,
+  type RollupOptions,
+  type RollupOutcome,
+  type RollupProgress,
+  rollup,
+} from './rollup.ts';
+export { type RollupEvery, type RollupPlan, rollupPlan } from './rollupPlan.ts';
 export { type GroupSelection, matchesGroup, selectGroup } from './selectGroup.ts';
 export { type TopGroupsOptions, type TopGroupsResult, topGroups, type WindowChoice } from './topGroups.ts';
+export {
+  type TopGroupsOverRangeOptions,
+  type TopGroupsOverRangeResult,
+  topGroupsOverRange,
+} from './topGroupsOverRange.ts';
 export { toReportResult } from './toReportResult.ts';
 export { translateAwsError } from './translateAwsError.ts';
 export type { QueryResult, QueryStrategy, ResultsTableTarget } from './types.ts';

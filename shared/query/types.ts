@@ -29,7 +29,7 @@ export type QueryResult = StoredWindowResult;
 export type QueryStrategy =
   /** One Query on the table's partition key (a complete group). */
   | 'group'
-  /** One Query per window on a `rank-<metric>` index. */
+  /** One Query per window on a `rank-<metric>` index (a rollup then reads each group listed with one Query). */
   | 'rank-index'
   /** A Scan of the whole table (the pipeline has no ranking index). */
   | 'scan';

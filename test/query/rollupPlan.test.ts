@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { requestsByIp, sensorStats } from '../../shared/examples/index.ts';
+import { QueryInputError } from '../../shared/query/errors.ts';
+import { rollupPlan } from '../../shared/query/rollupPlan.ts';
+import { hopping } from '../../shared/window/hopping.ts';
+import { webMinutes } from './rollupPipelines.ts';
+
+const at = (iso: string): number => Date.parse(iso);
+
+describe('Function: rollupPlan', () => {
+  it('widens the range to whole buckets aligned to the epoch and lists every window in it', () => {
+    // Act
+    const plan = rollupPlan(requestsByIp, at('2026-11-21T08:10:30Z'), at('2026-11-21T09:00:01Z'), 3_600_000);
+
+    // Assess
+    expect(plan).toMatchObject({
+      tileMs: 60_000,
+      fromMs: at('2026-11-21T08:00:00Z'),
+      toMs: at('2026-11-21T10:00:00Z'),
+      bucketMs: 3_600_000,
+    });
+    expect(plan.windowStarts).toHaveLength(120);
+    expect(plan.windowStarts[0]).toBe(at('2026-11-21T08:00:00Z'));
+    expect(plan.windowStarts[119]).toBe(at('2026-11-21T09:59:00Z'));
+  });
+
+  it('makes one bucket of whole windows for all', () => {
+    // Act
+    const plan = rollupPlan(requestsByIp, at('2026-11-21T08:10:30Z'), at('2026-11-21T08:13:00Z'), 'all');
+
+    // Assess
+    expect(plan).toMatchObject({
+      fromMs: at('2026-11-21T08:10:00Z'),
+      toMs: at('2026-11-21T08:13:00Z'),
+      bucketMs: 180_000,
+    });
+    expect(plan.windowStarts).toStrictEqual([
+      at('2026-11-21T08:10:00Z'),
+      at('2026-11-21T08:11:00Z'),
+      at('2026-11-21T08:12:00Z'),
+    ]);
+  });
+
+  it('aligns day buckets to UTC days', () => {
+    // Act
+    const plan = rollupPlan(webMinutes, at('2026-11-21T23:30:00Z'), at('2026-11-22T00:30:00Z'), 86_400_000);
+
+    // Assess
+    expect([plan.fromMs, plan.toMs]).toStrictEqual([at('2026-11-21T00:00:00Z'), at('2026-11-23T00:00:00Z')]);
+  });
+
+  it('lists only the hopping windows that tile the bucket', () => {
+    // Act
+    const plan = rollupPlan(sensorStats, at('2026-11-21T08:00:00Z'), at('2026-11-21T09:00:00Z'), 3_600_000);
+
+    // Assess
+    expect(plan.tileMs).toBe(300_000);
+    expect(plan.windowStarts).toHaveLength(12);
+    expect(plan.windowStarts.every((start) => start % 300_000 === 0)).toBe(true);
+  });
+
+  it.each([
+    [
+      'an interval that is not a multiple of the window size',
+      requestsByIp,
+      90_000,
+      /multiple of pipeline "requests-by-ip"'s window size 1m \(given 1m30s\)/,
+    ],
+    [
+      'a hopping window whose size is not a multiple of its advance',
+      { ...sensorStats, window: hopping('5m', '2m') },
+      'all' as const,
+      /cannot be rolled up without counting records twice/,
+    ],
+    ['a zero interval', requestsByIp, 0, /\(given 0\)/],
+  ])('refuses %s, naming the value', (_, definition, every, message) => {
+    expect(() =>
+      rollupPlan(definition, at('2026-11-21T08:00:00Z'), at('2026-11-21T09:00:00Z'), every),
+    ).toThrow(QueryInputError);
+    expect(() =>
+      rollupPlan(definition, at('2026-11-21T08:00:00Z'), at('2026-11-21T09:00:00Z'), every),
+    ).toThrow(message);
+  });
+
+  it('refuses an empty range, naming both ends', () => {
+    expect(() =>
+      rollupPlan(requestsByIp, at('2026-11-21T09:00:00Z'), at('2026-11-21T08:00:00Z'), 'all'),
+    ).toThrow(
+      'The time range is empty: from 2026-11-21T09:00:00.000Z is not before to 2026-11-21T08:00:00.000Z',
+    );
+  });
+});
