@@ -10,6 +10,8 @@ import { topGroups } from '../../shared/query/topGroups.ts';
 import type { QueryResult } from '../../shared/query/types.ts';
 import { parseDuration } from '../../shared/time/duration.ts';
 import { TimeFormatError } from '../../shared/time/errors.ts';
+import type { DashboardServer } from '../dashboard/DashboardServer.ts';
+import { startDashboard } from '../dashboard/startDashboard.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { devHints } from '../render/devHints.ts';
 import { renderDevScreen } from '../tui/renderDevScreen.ts';
@@ -32,6 +34,8 @@ export interface DevOptions {
   readonly refresh?: string;
   readonly dashboard?: boolean;
   readonly flushEvery?: string;
+  readonly web?: boolean;
+  readonly webPort?: string;
 }
 
 /**
@@ -198,6 +202,7 @@ export const runDev = async (options: DevOptions): Promise<void> => {
       screen = undefined;
       log('stopping: finishing in-flight batches…');
       await demo?.stop();
+      await web?.close();
       await runtime.stop();
     })();
     return stopping;
@@ -241,6 +246,20 @@ export const runDev = async (options: DevOptions): Promise<void> => {
       }),
     ]),
   );
+  let web: DashboardServer | undefined;
+  if (options.web !== false) {
+    web = await startDashboard({
+      client: runtime.dynamodb,
+      pipelines: runtime.pipelines.map((p) => p.definition),
+      counters: (name) => runtime.counters.of(name),
+      port: integer(options.webPort, '--web-port', 0, 0),
+      refreshMs,
+    }).catch(async (error: unknown) => {
+      await runtime.stop();
+      throw error;
+    });
+    log(`web dashboard (read-only, loopback only): ${web.url}`);
+  }
   if (options.demo === true) {
     demo = new DemoTraffic({
       kinesis: runtime.kinesis,
@@ -276,6 +295,7 @@ export const runDev = async (options: DevOptions): Promise<void> => {
       panels,
       recentLogs: [...runtime.counters.recentLines(), ...messages.map((m) => `streamfold dev: ${m}`)],
       hints,
+      dashboardUrl: web?.url,
     };
   };
   let selected = 0;
@@ -373,11 +393,13 @@ export const registerDev = (program: Command): void => {
     .option('--count <n>', 'demo records per pipeline; then drain, print a summary and exit')
     .option('--duration <duration>', "stop after this long, e.g. '5m'")
     .option('--refresh <duration>', "dashboard refresh interval (default: '2s')")
-    .option('--no-dashboard', 'plain progress lines instead of the live dashboard')
+    .option('--no-dashboard', 'plain progress lines instead of the full-screen terminal view')
     .option(
       '--flush-every <duration>',
       `write buffered results this often per shard, whole seconds up to 900s; 0 = every batch (default: '${DEV_FLUSH_EVERY}', shorter than the 60 s deployed by default so results show within seconds)`,
     )
+    .option('--no-web', 'do not start the web dashboard')
+    .option('--web-port <n>', 'port of the web dashboard on 127.0.0.1 (default: a free port)')
     .addHelpText(
       'after',
       '\nExamples:\n  npm start                                  # = streamfold dev --demo\n  streamfold dev                             # local stack for your own producers; prints the endpoints\n  streamfold dev --demo --count 2000 --no-dashboard',
