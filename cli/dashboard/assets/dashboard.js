@@ -214,17 +214,15 @@
       true,
     );
 
+    root.querySelector('[data-box="series"] figcaption').textContent =
+      `${view.metric ?? 'records'} over time, per ${view.resolution === 'rollups' ? 'rollup' : 'window'} (start, UTC)`;
     chartOf(name, 'series', box('series', true)).setOption(
       {
         animation: false,
         legend: { top: 0, type: 'scroll' },
         tooltip: { trigger: 'axis' },
         grid: { left: 8, right: 24, top: 28, bottom: 8, containLabel: true },
-        xAxis: {
-          type: 'category',
-          data: axisTime(view),
-          name: view.resolution === 'rollups' ? 'rollups' : 'window start (UTC)',
-        },
+        xAxis: { type: 'category', data: axisTime(view) },
         yAxis: { type: 'value', scale: true },
         series: view.series.map((g) => ({
           name: g.label,
