@@ -1,3 +1,4 @@
+import { CloudWatchClient, type CloudWatchClientConfig } from '@aws-sdk/client-cloudwatch';
 import type { Command } from 'commander';
 import { pipelines as allPipelines } from '../../pipelines.ts';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
@@ -5,7 +6,8 @@ import { pipelineResourceNames } from '../../shared/deploy/names.ts';
 import { parseDuration } from '../../shared/time/duration.ts';
 import { TimeFormatError } from '../../shared/time/errors.ts';
 import { openDynamoDb } from '../awsClients.ts';
-import { type AwsCliOptions, withAwsOptions } from '../awsOptions.ts';
+import { type AwsCliOptions, awsClientConfig, withAwsOptions } from '../awsOptions.ts';
+import { cloudWatchCounters } from '../dashboard/cloudWatchCounters.ts';
 import { loadDashboardView } from '../dashboard/loadDashboardView.ts';
 import { startDashboard } from '../dashboard/startDashboard.ts';
 import { UsageError } from '../errors.ts';
@@ -86,7 +88,27 @@ export const runDashboard = async (
         throw explain(error, definition);
       });
     }
-    const server = await startDashboard({ client, pipelines, explain, host, port, refreshMs });
+    // A deployed stack's counters are its handler's CloudWatch metrics; a local endpoint has none
+    // (`streamfold dev` shows its own counters on the dashboard it starts).
+    const cloudWatch =
+      options.endpoint === undefined
+        ? new CloudWatchClient(awsClientConfig(options) as CloudWatchClientConfig)
+        : undefined;
+    const server = await startDashboard({
+      client,
+      pipelines,
+      explain,
+      host,
+      port,
+      refreshMs,
+      ...(cloudWatch !== undefined
+        ? {
+            counters: (pipeline: string) =>
+              cloudWatchCounters({ client: cloudWatch, pipeline }).catch(() => undefined),
+            countersSpan: 'last hour, from CloudWatch (every delivery)',
+          }
+        : {}),
+    });
     write(
       `Web dashboard of ${pipelines.map((p) => p.name).join(', ')} (read-only; Ctrl-C to stop):\n  ${server.url}\n`,
     );

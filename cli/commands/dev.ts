@@ -252,6 +252,7 @@ export const runDev = async (options: DevOptions): Promise<void> => {
       client: runtime.dynamodb,
       pipelines: runtime.pipelines.map((p) => p.definition),
       counters: (name) => runtime.counters.of(name),
+      countersSpan: 'since streamfold dev started, every delivery',
       port: integer(options.webPort, '--web-port', 0, 0),
       refreshMs,
     }).catch(async (error: unknown) => {

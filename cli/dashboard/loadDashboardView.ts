@@ -49,8 +49,10 @@ export interface DashboardViewOptions extends ResultsTableTarget {
    * @default Date.now()
    */
   readonly nowMs?: number;
-  /** The pipeline's record counts, when something reports them (`streamfold dev` does). */
+  /** The pipeline's record counts, when something reports them (`streamfold dev`, CloudWatch). */
   readonly counters?: DashboardCounters | undefined;
+  /** What the counters cover. */
+  readonly countersSpan?: string | undefined;
 }
 
 const numberOf = (result: QueryResult | undefined, metric: string): number | null => {
@@ -232,6 +234,7 @@ export const loadDashboardView = async (options: DashboardViewOptions): Promise<
     quantiles,
     candles,
     counters: options.counters,
+    countersSpan: options.counters === undefined ? undefined : options.countersSpan,
     deadLetters,
     resultsAgeMs: written.length === 0 ? undefined : Math.max(0, nowMs - Math.max(...written)),
     nowMs,

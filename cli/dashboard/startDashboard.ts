@@ -10,8 +10,12 @@ export interface StartDashboardOptions {
   /** A DynamoDB client for where the results are (`streamfold dev`'s, or AWS with the user's credentials). */
   readonly client: DynamoDBClient;
   readonly pipelines: readonly PipelineDefinition[];
-  /** A pipeline's record counts, when something reports them (`streamfold dev` does). */
-  readonly counters?: (pipeline: string) => DashboardCounters | undefined;
+  /** A pipeline's record counts, when something reports them (`streamfold dev`, CloudWatch). */
+  readonly counters?: (
+    pipeline: string,
+  ) => Promise<DashboardCounters | undefined> | DashboardCounters | undefined;
+  /** What the counters cover, shown beside them. */
+  readonly countersSpan?: string;
   /** Turns a failed read into the error the page shows (e.g. the CLI's explanations). */
   readonly explain?: (error: unknown, definition: PipelineDefinition) => unknown;
   /** @default '127.0.0.1' */
@@ -47,7 +51,8 @@ export const startDashboard = (options: StartDashboardOptions): Promise<Dashboar
           tableName: names.resultsTable,
           deadLetterTable: names.deadLetterTable,
           definition: request.definition,
-          counters: options.counters?.(request.definition.name),
+          counters: await options.counters?.(request.definition.name),
+          countersSpan: options.countersSpan,
           ...(request.metric !== undefined ? { metric: request.metric } : {}),
           ...(request.groups !== undefined ? { groups: request.groups } : {}),
           ...(request.rangeWindows !== undefined ? { rangeWindows: request.rangeWindows } : {}),

@@ -80,8 +80,10 @@ export interface DashboardView {
   readonly series: readonly GroupSeries[];
   readonly quantiles: QuantileBands | undefined;
   readonly candles: Candles | undefined;
-  /** Undefined when nothing reports them (the deployed stack's are on its CloudWatch dashboard). */
+  /** Undefined when nothing reports them. */
   readonly counters: DashboardCounters | undefined;
+  /** What the counters cover, e.g. `since streamfold dev started` or `last hour (CloudWatch)`. */
+  readonly countersSpan: string | undefined;
   /** Dead letters by reason for today (UTC); undefined when the dead-letter table cannot be read. */
   readonly deadLetters: Readonly<Record<string, number>> | undefined;
   /** How long ago the newest result shown was written, ms. */

@@ -101,6 +101,7 @@
           el('dt', {}, c),
           el('dd', { 'data-counter': c }, '-'),
         ]),
+        el('dd', { class: 'span', 'data-field': 'counters-span' }),
       ),
       el(
         'div',
@@ -142,6 +143,10 @@
       root.querySelector(`[data-counter="${c}"]`).textContent =
         view.counters === undefined ? 'n/a' : formatNumber(view.counters[key]);
     }
+    root.querySelector('[data-field="counters-span"]').textContent =
+      view.countersSpan === undefined
+        ? '(counters: not reported here; see streamfold dev, or CloudWatch when deployed)'
+        : `(${view.countersSpan})`;
     root.dataset.updatedAt = String(view.nowMs);
     root.dataset.records = String(view.results.reduce((sum, r) => sum + (r.records ?? 0), 0));
 
