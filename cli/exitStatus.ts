@@ -13,6 +13,12 @@ interface ExitMeanings {
  * words: 0 and 1 as the command means them, 2 usage error, 130 interrupted.
  */
 const MEANINGS: Readonly<Record<string, ExitMeanings>> = {
+  dashboard: {
+    ok: 'stopped (Ctrl-C)',
+    failure:
+      'a results table could not be read before serving: missing; no region or credentials; the endpoint is not DynamoDB, does not answer or cannot be reached; or the port is in use',
+    interrupted: 'a second Ctrl-C while it stops',
+  },
   dev: {
     ok: 'stopped (Ctrl-C, --duration, or --count records drained)',
     failure: 'the local stack failed',
