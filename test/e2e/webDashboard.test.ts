@@ -21,6 +21,8 @@ const BIN = fileURLToPath(new URL('../../bin/streamfold.js', import.meta.url));
 const SHOTS = join(ROOT, 'test-results', 'web-dashboard');
 
 const SYMBOLS = ['ACME', 'GLOBX', 'INIT', 'WAYNE'] as const;
+/** A symbol a hostile producer could send. */
+const HOSTILE = '<img src=x id=xss onerror=document.title="xss">';
 const DEVICES = ['greenhouse-1', 'greenhouse-2', 'cold-room'] as const;
 
 /** Trades every 1.1 s over the last 4.4 minutes (none late: one-minute windows allow 5 minutes), and two rejected records. */
@@ -35,8 +37,18 @@ const tradeLines = (nowMs: number): string[] => {
       time: new Date(nowMs - (240 - i) * 1_100).toISOString(),
     });
   });
+  // A group value that is HTML, in every minute shown: the page must show it as text, in its table and its charts' tooltips.
+  const markup = [0, 1, 2, 3, 4].map((minutes) =>
+    JSON.stringify({
+      symbol: HOSTILE,
+      price: 1,
+      qty: 1,
+      time: new Date(nowMs - minutes * 60_000).toISOString(),
+    }),
+  );
   return [
     ...lines,
+    ...markup,
     'not json at all',
     JSON.stringify({ symbol: 'ACME', time: new Date(nowMs).toISOString() }),
   ];
@@ -328,6 +340,24 @@ describe('Web dashboard in Chromium, against streamfold dev with known data', ()
     const ohlc = await view('ohlc');
     expect(ohlc.deadLetters).toStrictEqual({ 'invalid-json': 1, 'missing-field': 1 });
     expect((await view('sensor-stats')).deadLetters).toStrictEqual({ late: 1 });
+  });
+
+  it('shows a group value that is HTML as text, in the table and in the tooltips', async () => {
+    // Act
+    await page.goto(url);
+    await page.waitForFunction(REFRESHED);
+    const chart = page.locator('section[data-pipeline="ohlc"] [data-chart="series"]');
+    const box = await chart.boundingBox();
+    for (const x of [0.3, 0.6, 0.9]) {
+      await page.mouse.move((box?.x ?? 0) + (box?.width ?? 0) * x, (box?.y ?? 0) + (box?.height ?? 0) / 2);
+    }
+
+    // Assess
+    expect(await page.locator('#xss').count()).toBe(0);
+    expect(await page.title()).toBe('streamfold dashboard');
+    await expect
+      .poll(() => page.locator('section[data-pipeline="ohlc"] [data-field="symbol"]').allTextContents())
+      .toContain(HOSTILE);
   });
 
   it('updates when new records arrive, without a reload', async () => {

@@ -188,7 +188,7 @@
       {
         animation: false,
         legend: { top: 0 },
-        tooltip: { trigger: 'axis' },
+        tooltip: { trigger: 'axis', renderMode: 'richText' },
         grid: { left: 8, right: 24, top: 28, bottom: 8, containLabel: true },
         xAxis: { type: 'value' },
         yAxis: { type: 'category', data: labels },
@@ -225,7 +225,7 @@
       {
         animation: false,
         legend: { top: 0, type: 'scroll' },
-        tooltip: { trigger: 'axis' },
+        tooltip: { trigger: 'axis', renderMode: 'richText' },
         grid: { left: 8, right: 24, top: 28, bottom: 8, containLabel: true },
         xAxis: { type: 'category', data: axisTime(view) },
         yAxis: { type: 'value', scale: true },
@@ -250,7 +250,7 @@
         {
           animation: false,
           legend: { top: 0, data: ['p50', 'p50–p90', 'p90–p99'] },
-          tooltip: { trigger: 'axis' },
+          tooltip: { trigger: 'axis', renderMode: 'richText' },
           grid: { left: 8, right: 24, top: 28, bottom: 8, containLabel: true },
           xAxis: { type: 'category', data: axisTime(view) },
           yAxis: { type: 'value', scale: true },
@@ -297,7 +297,7 @@
       chartOf(name, 'candles', kDiv).setOption(
         {
           animation: false,
-          tooltip: { trigger: 'axis' },
+          tooltip: { trigger: 'axis', renderMode: 'richText' },
           grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
           xAxis: { type: 'category', data: axisTime(view) },
           yAxis: { type: 'value', scale: true },
@@ -320,7 +320,7 @@
                 textStyle: { fontSize: 13, color: '#777' },
               }
             : undefined,
-        tooltip: { trigger: 'axis' },
+        tooltip: { trigger: 'axis', renderMode: 'richText' },
         grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
         xAxis: { type: 'value', minInterval: 1 },
         yAxis: { type: 'category', data: dead.map(([reason]) => reason).reverse() },
