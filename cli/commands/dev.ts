@@ -91,10 +91,11 @@ const newestUpdate = (results: readonly QueryResult[]): string | undefined =>
   );
 
 /**
- * The result panels of the demo (top client IPs, OHLC candles, sensor stats, category averages), and per
- * pipeline when its newest shown result was last written.
+ * One results panel per running pipeline for the terminal view (top client IPs as bars for
+ * requests-by-ip, the latest window as a table for the others), and per pipeline when its newest shown
+ * result was last written.
  */
-const demoPanels = async (
+const resultPanels = async (
   client: DynamoDBClient,
   runtime: LocalRuntime,
   updated: Map<string, string>,
@@ -170,6 +171,9 @@ export const runDev = async (options: DevOptions): Promise<void> => {
       `--flush-every must be a whole number of seconds between 0s and 900s (given "${options.flushEvery}")`,
     );
   }
+  const webPort = integer(options.webPort, '--web-port', 0, 0);
+  if (webPort > 65_535)
+    throw new UsageError(`--web-port must be a port number up to 65535 (given "${options.webPort}")`);
   const tty = process.stdout.isTTY === true && options.dashboard !== false;
   /** While the full-screen view is up, messages go to its status line instead of over the frame. */
   const messages: string[] = [];
@@ -253,7 +257,7 @@ export const runDev = async (options: DevOptions): Promise<void> => {
       pipelines: runtime.pipelines.map((p) => p.definition),
       counters: (name) => runtime.counters.of(name),
       countersSpan: 'since streamfold dev started, every delivery',
-      port: integer(options.webPort, '--web-port', 0, 0),
+      port: webPort,
       refreshMs,
     }).catch(async (error: unknown) => {
       await runtime.stop();
@@ -275,7 +279,7 @@ export const runDev = async (options: DevOptions): Promise<void> => {
   const updated = new Map<string, string>();
   let latest: DashboardSnapshot | undefined;
   const snapshot = async (): Promise<DashboardSnapshot> => {
-    const panels = await demoPanels(runtime.dynamodb, runtime, updated).catch(() => latest?.panels ?? []);
+    const panels = await resultPanels(runtime.dynamodb, runtime, updated).catch(() => latest?.panels ?? []);
     const nowMs = Date.now();
     return {
       endpoints: runtime.endpoints,

@@ -137,7 +137,7 @@ export const loadDashboardView = async (options: DashboardViewOptions): Promise<
       ? await topGroups({ ...target, metric, windowStartMs: currentStart, nowMs, limit: TOP_BARS })
       : undefined;
 
-  const lastStart = windowStartAtOrBefore(spec, nowMs);
+  const lastStart = currentStart;
   const firstStart = lastStart - (rangeWindows - 1) * spec.advanceMs;
   const starts = windowStartsBetween(spec, firstStart, lastStart);
   const top = ranked(definition, results, metric);
