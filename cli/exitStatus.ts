@@ -33,6 +33,12 @@ const MEANINGS: Readonly<Record<string, ExitMeanings>> = {
     interrupted:
       'Ctrl-C: stops after the range in hand, prints the report; the rest stays queued (a second Ctrl-C quits at once)',
   },
+  dashboard: {
+    ok: 'stopped (Ctrl-C)',
+    failure:
+      'a results table could not be read before serving: missing; no region or credentials; the endpoint is not DynamoDB, does not answer or cannot be reached; or the port is in use',
+    interrupted: 'a second Ctrl-C while it stops',
+  },
   dev: {
     ok: 'stopped (Ctrl-C, --duration, or --count records drained)',
     failure: 'the local stack failed',

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CodecError } from '../shared/codec/errors.ts';
 import { DefinitionError } from '../shared/definition/errors.ts';
+import { registerDashboard } from './commands/dashboard.ts';
 import { registerDeadLetters } from './commands/deadLetters.ts';
 import { registerDev } from './commands/dev.ts';
 import { registerFold } from './commands/fold.ts';
@@ -25,6 +26,7 @@ export const buildProgram = (): Command => {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   registerDev(program);
+  registerDashboard(program);
   registerFold(program);
   registerProduce(program);
   registerQuery(program);

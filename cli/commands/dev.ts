@@ -10,9 +10,13 @@ import { topGroups } from '../../shared/query/topGroups.ts';
 import type { QueryResult } from '../../shared/query/types.ts';
 import { parseDuration } from '../../shared/time/duration.ts';
 import { TimeFormatError } from '../../shared/time/errors.ts';
+import type { DashboardServer } from '../dashboard/DashboardServer.ts';
+import { startDashboard } from '../dashboard/startDashboard.ts';
 import { EXIT, UsageError } from '../errors.ts';
-import { type DashboardSnapshot, type ResultPanel, renderDashboard } from '../render/devDashboard.ts';
 import { devHints } from '../render/devHints.ts';
+import { renderDevScreen } from '../tui/renderDevScreen.ts';
+import { type ScreenKey, TerminalScreen } from '../tui/TerminalScreen.ts';
+import type { DashboardSnapshot, ResultPanel } from '../tui/types.ts';
 
 /** Options of `streamfold dev`. */
 export interface DevOptions {
@@ -30,6 +34,8 @@ export interface DevOptions {
   readonly refresh?: string;
   readonly dashboard?: boolean;
   readonly flushEvery?: string;
+  readonly web?: boolean;
+  readonly webPort?: string;
 }
 
 /**
@@ -75,8 +81,7 @@ const selectPipelines = (names: string | undefined): readonly PipelineDefinition
 };
 
 /** How a panel says its window is partial (not ended, still receiving records); panels prefer complete ones. */
-const partialNote = (partial: boolean): string =>
-  partial ? ' — PARTIAL: the window has not ended, still receiving records' : '';
+const partialNote = (partial: boolean): string => (partial ? ' — PARTIAL: window still open' : '');
 
 /** The newest `updatedAt` among some results (ISO), or undefined. */
 const newestUpdate = (results: readonly QueryResult[]): string | undefined =>
@@ -86,10 +91,11 @@ const newestUpdate = (results: readonly QueryResult[]): string | undefined =>
   );
 
 /**
- * The result panels of the demo (top client IPs, OHLC candles, sensor stats, category averages), and per
- * pipeline when its newest shown result was last written.
+ * One results panel per running pipeline for the terminal view (top client IPs as bars for
+ * requests-by-ip, the latest window as a table for the others), and per pipeline when its newest shown
+ * result was last written.
  */
-const demoPanels = async (
+const resultPanels = async (
   client: DynamoDBClient,
   runtime: LocalRuntime,
   updated: Map<string, string>,
@@ -103,7 +109,8 @@ const demoPanels = async (
       const newest = newestUpdate(top.results);
       if (newest !== undefined) updated.set(definition.name, newest);
       panels.push({
-        title: `Top client IPs by requests, minute ${top.window.start.slice(11, 16)} UTC (requests-by-ip)${partialNote(top.partial)}`,
+        pipeline: definition.name,
+        title: `Top client IPs by requests, minute ${top.window.start.slice(11, 16)} UTC${partialNote(top.partial)}`,
         kind: 'bars',
         metric: 'requests',
         metricNames: definition.metricNames,
@@ -115,6 +122,7 @@ const demoPanels = async (
     const window = await latestWindow({ ...target, searchWindows: 5 });
     if (window === undefined) {
       panels.push({
+        pipeline: definition.name,
         title: `${definition.name}: waiting for results`,
         kind: 'table',
         metricNames: [],
@@ -128,7 +136,8 @@ const demoPanels = async (
     if (newest !== undefined) updated.set(definition.name, newest);
     const metricNames = definition.metricNames.filter((m) => !['topPaths', 'paths'].includes(m));
     panels.push({
-      title: `${definition.name}, latest window (${definition.description})${partialNote(window.partial)}`,
+      pipeline: definition.name,
+      title: `Latest window ${new Date(window.startMs).toISOString().slice(11, 16)} UTC: ${definition.description}${partialNote(window.partial)}`,
       kind: 'table',
       metricNames,
       groupBy: definition.groupBy,
@@ -162,8 +171,19 @@ export const runDev = async (options: DevOptions): Promise<void> => {
       `--flush-every must be a whole number of seconds between 0s and 900s (given "${options.flushEvery}")`,
     );
   }
+  const webPort = integer(options.webPort, '--web-port', 0, 0);
+  if (webPort > 65_535)
+    throw new UsageError(`--web-port must be a port number up to 65535 (given "${options.webPort}")`);
   const tty = process.stdout.isTTY === true && options.dashboard !== false;
+  /** While the full-screen view is up, messages go to its status line instead of over the frame. */
+  const messages: string[] = [];
+  let screen: TerminalScreen | undefined;
   const log = (message: string): void => {
+    if (screen !== undefined) {
+      messages.push(message);
+      if (messages.length > 20) messages.shift();
+      return;
+    }
     process.stderr.write(`streamfold dev: ${message}\n`);
   };
 
@@ -182,8 +202,11 @@ export const runDev = async (options: DevOptions): Promise<void> => {
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      screen?.close();
+      screen = undefined;
       log('stopping: finishing in-flight batches…');
       await demo?.stop();
+      await web?.close();
       await runtime.stop();
     })();
     return stopping;
@@ -210,16 +233,38 @@ export const runDev = async (options: DevOptions): Promise<void> => {
   );
   for (const p of runtime.pipelines)
     log(`  ${p.definition.name}: stream ${p.names.stream} → table ${p.names.resultsTable}`);
-  const hints = devHints({
-    endpoints: runtime.endpoints,
-    pipelines: runtime.pipelines.map((p) => ({
-      definition: p.definition,
-      stream: p.names.stream,
-      resultsTable: p.names.resultsTable,
-    })),
-  });
-  // The dashboard shows them on every frame; plain output says them once.
+  const hintPipelines = runtime.pipelines.map((p) => ({
+    definition: p.definition,
+    stream: p.names.stream,
+    resultsTable: p.names.resultsTable,
+  }));
+  const hints = devHints({ endpoints: runtime.endpoints, pipelines: hintPipelines });
+  // The terminal view shows them for the pipeline on screen; plain output says them once.
   if (!tty) for (const hint of hints) log(hint);
+  const hintsOf = new Map(
+    hintPipelines.map((p) => [
+      p.definition.name,
+      devHints({
+        endpoints: runtime.endpoints,
+        pipelines: [p, ...hintPipelines.filter((other) => other !== p)],
+      }),
+    ]),
+  );
+  let web: DashboardServer | undefined;
+  if (options.web !== false) {
+    web = await startDashboard({
+      client: runtime.dynamodb,
+      pipelines: runtime.pipelines.map((p) => p.definition),
+      counters: (name) => runtime.counters.of(name),
+      countersSpan: 'since streamfold dev started, every delivery',
+      port: webPort,
+      refreshMs,
+    }).catch(async (error: unknown) => {
+      await runtime.stop();
+      throw error;
+    });
+    log(`web dashboard (read-only, loopback only): ${web.url}`);
+  }
   if (options.demo === true) {
     demo = new DemoTraffic({
       kinesis: runtime.kinesis,
@@ -232,14 +277,13 @@ export const runDev = async (options: DevOptions): Promise<void> => {
   }
 
   const updated = new Map<string, string>();
+  let latest: DashboardSnapshot | undefined;
   const snapshot = async (): Promise<DashboardSnapshot> => {
-    const panels =
-      options.demo === true ? await demoPanels(runtime.dynamodb, runtime, updated).catch(() => []) : [];
+    const panels = await resultPanels(runtime.dynamodb, runtime, updated).catch(() => latest?.panels ?? []);
     const nowMs = Date.now();
     return {
       endpoints: runtime.endpoints,
       demo: options.demo === true,
-      width: process.stdout.columns ?? 100,
       pipelines: runtime.pipelines.map((p) => {
         const last = updated.get(p.definition.name);
         return {
@@ -250,26 +294,56 @@ export const runDev = async (options: DevOptions): Promise<void> => {
           totals: runtime.counters.of(p.definition.name),
           shards: p.mapping.stats(),
           resultsAgeMs: last === undefined ? undefined : Math.max(0, nowMs - Date.parse(last)),
+          hints: hintsOf.get(p.definition.name) ?? hints,
         };
       }),
       panels,
-      recentLogs: runtime.counters.recentLines(),
+      recentLogs: [...runtime.counters.recentLines(), ...messages.map((m) => `streamfold dev: ${m}`)],
       hints,
+      dashboardUrl: web?.url,
     };
   };
+  let selected = 0;
+  const paint = (): void => {
+    if (screen === undefined || latest === undefined) return;
+    screen.draw(renderDevScreen(latest, { ...screen.size(), selected }));
+  };
+  const summaryLine = (): string =>
+    runtime.pipelines
+      .map((p) => {
+        const t = runtime.counters.of(p.definition.name);
+        return `${p.definition.name} in=${t.recordsIn} folded=${t.folded} rejected=${t.rejected} late=${t.late}`;
+      })
+      .join(' | ');
   const draw = async (): Promise<void> => {
-    const text = renderDashboard(await snapshot());
-    if (tty) process.stdout.write(`\u001b[H\u001b[2J${text}`);
-    else {
-      const line = runtime.pipelines
-        .map((p) => {
-          const t = runtime.counters.of(p.definition.name);
-          return `${p.definition.name} in=${t.recordsIn} folded=${t.folded} rejected=${t.rejected} late=${t.late}`;
-        })
-        .join(' | ');
-      process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+    if (tty) {
+      latest = await snapshot();
+      paint();
+    } else {
+      process.stdout.write(`${new Date().toISOString()} ${summaryLine()}\n`);
     }
   };
+  if (tty) {
+    const onKey = (key: ScreenKey): void => {
+      const count = runtime.pipelines.length;
+      if (key.kind === 'quit' || key.kind === 'interrupt') {
+        interrupted();
+        return;
+      }
+      if (key.kind === 'next') selected = (selected + 1) % count;
+      else if (key.kind === 'previous') selected = (selected + count - 1) % count;
+      else if (key.index < count) selected = key.index;
+      paint();
+    };
+    screen = new TerminalScreen({
+      output: process.stdout,
+      ...(process.stdin.isTTY === true ? { input: process.stdin } : {}),
+      onKey,
+      onResize: paint,
+    });
+    screen.open();
+    void draw().catch(() => undefined);
+  }
   const timer = setInterval(
     () => {
       if (stopping === undefined) void draw().catch(() => undefined);
@@ -288,21 +362,20 @@ export const runDev = async (options: DevOptions): Promise<void> => {
   }
   try {
     await Promise.race(finished);
-    await draw().catch(() => undefined);
+    if (!tty) await draw().catch(() => undefined);
   } finally {
     clearInterval(timer);
     await stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  if (!tty) {
-    for (const p of runtime.pipelines) {
-      const t = runtime.counters.of(p.definition.name);
-      const produced = demo?.counts.get(p.definition.name);
-      process.stdout.write(
-        `${p.definition.name}: produced ${produced?.produced ?? '-'} (malformed ${produced?.malformed ?? '-'}), in ${t.recordsIn}, folded ${t.folded}, rejected ${t.rejected}, late ${t.late}\n`,
-      );
-    }
+  // The full-screen view left no trace on the main screen: say how the run ended in both modes.
+  for (const p of runtime.pipelines) {
+    const t = runtime.counters.of(p.definition.name);
+    const produced = demo?.counts.get(p.definition.name);
+    process.stdout.write(
+      `${p.definition.name}: produced ${produced?.produced ?? '-'} (malformed ${produced?.malformed ?? '-'}), in ${t.recordsIn}, folded ${t.folded}, rejected ${t.rejected}, late ${t.late}\n`,
+    );
   }
 };
 
@@ -325,11 +398,13 @@ export const registerDev = (program: Command): void => {
     .option('--count <n>', 'demo records per pipeline; then drain, print a summary and exit')
     .option('--duration <duration>', "stop after this long, e.g. '5m'")
     .option('--refresh <duration>', "dashboard refresh interval (default: '2s')")
-    .option('--no-dashboard', 'plain progress lines instead of the live dashboard')
+    .option('--no-dashboard', 'plain progress lines instead of the full-screen terminal view')
     .option(
       '--flush-every <duration>',
       `write buffered results this often per shard, whole seconds up to 900s; 0 = every batch (default: '${DEV_FLUSH_EVERY}', shorter than the 60 s deployed by default so results show within seconds)`,
     )
+    .option('--no-web', 'do not start the web dashboard')
+    .option('--web-port <n>', 'port of the web dashboard on 127.0.0.1 (default: a free port)')
     .addHelpText(
       'after',
       '\nExamples:\n  npm start                                  # = streamfold dev --demo\n  streamfold dev                             # local stack for your own producers; prints the endpoints\n  streamfold dev --demo --count 2000 --no-dashboard',
