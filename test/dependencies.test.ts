@@ -22,7 +22,7 @@ const RUNTIME_ROOTS: readonly string[] = [
   'infra',
   'local',
   'shared',
-  'pipelines.ts',
+  'streamfold.config.ts',
 ];
 /** Source roots only developers run. */
 const DEV_ROOTS: readonly string[] = ['test', 'bench', 'vitest.config.ts'];

@@ -2,7 +2,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import { DemoTraffic } from '../../local/runtime/DemoTraffic.ts';
 import { LocalRuntime } from '../../local/runtime/LocalRuntime.ts';
-import { pipelines as allPipelines } from '../../pipelines.ts';
+import { catalogGenerators } from '../../shared/config/catalogGenerators.ts';
+import type { PipelineCatalog } from '../../shared/config/types.ts';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
 import { latestWindow } from '../../shared/query/latestWindow.ts';
 import { queryWindows } from '../../shared/query/queryWindows.ts';
@@ -11,6 +12,7 @@ import type { QueryResult } from '../../shared/query/types.ts';
 import { parseDuration } from '../../shared/time/duration.ts';
 import { TimeFormatError } from '../../shared/time/errors.ts';
 import { EXIT, UsageError } from '../errors.ts';
+import { loadPipelineCatalog, unknownPipeline } from '../loadPipeline.ts';
 import { type DashboardSnapshot, type ResultPanel, renderDashboard } from '../render/devDashboard.ts';
 import { devHints } from '../render/devHints.ts';
 
@@ -57,7 +59,11 @@ const duration = (value: string | undefined, name: string): number | undefined =
   }
 };
 
-const selectPipelines = (names: string | undefined): readonly PipelineDefinition[] => {
+const selectPipelines = (
+  names: string | undefined,
+  catalog: PipelineCatalog,
+): readonly PipelineDefinition[] => {
+  const allPipelines = catalog.pipelines;
   if (names === undefined) return allPipelines;
   const wanted = names
     .split(',')
@@ -65,11 +71,7 @@ const selectPipelines = (names: string | undefined): readonly PipelineDefinition
     .filter((s) => s !== '');
   return wanted.map((name) => {
     const found = allPipelines.find((p) => p.name === name);
-    if (found === undefined) {
-      throw new UsageError(
-        `--pipelines: unknown pipeline "${name}" (known: ${allPipelines.map((p) => p.name).join(', ')})`,
-      );
-    }
+    if (found === undefined) throw unknownPipeline(name, catalog, 'pipeline (--pipelines)');
     return found;
   });
 };
@@ -147,7 +149,8 @@ const demoPanels = async (
  * await runDev({ demo: true, count: '1000', dashboard: false });
  */
 export const runDev = async (options: DevOptions): Promise<void> => {
-  const pipelines = selectPipelines(options.pipelines);
+  const catalog = await loadPipelineCatalog();
+  const pipelines = selectPipelines(options.pipelines, catalog);
   const dynamodbKind = options.dynamodb ?? 'dynalite';
   if (dynamodbKind !== 'dynalite' && dynamodbKind !== 'local') {
     throw new UsageError(`--dynamodb must be "dynalite" or "local" (given "${dynamodbKind}")`);
@@ -176,6 +179,7 @@ export const runDev = async (options: DevOptions): Promise<void> => {
     dynamodbPort: integer(options.dynamodbPort, '--dynamodb-port', 0, 0),
     shardCount: integer(options.shards, '--shards', 1, 2),
     flushEveryMs,
+    configFile: catalog.configFile,
     onProgress: log,
   });
   let demo: DemoTraffic | undefined;
@@ -212,6 +216,8 @@ export const runDev = async (options: DevOptions): Promise<void> => {
     log(`  ${p.definition.name}: stream ${p.names.stream} → table ${p.names.resultsTable}`);
   const hints = devHints({
     endpoints: runtime.endpoints,
+    samples: catalog.samples,
+    ...(catalog.origin === 'option' ? { configFile: catalog.configFile } : {}),
     pipelines: runtime.pipelines.map((p) => ({
       definition: p.definition,
       stream: p.names.stream,
@@ -224,6 +230,7 @@ export const runDev = async (options: DevOptions): Promise<void> => {
     demo = new DemoTraffic({
       kinesis: runtime.kinesis,
       pipelines,
+      generators: catalogGenerators(catalog),
       ratePerSecond: rate,
       ...(count !== undefined ? { count } : {}),
     });
@@ -314,7 +321,10 @@ export const registerDev = (program: Command): void => {
       'Run the whole pipeline on this machine: local Kinesis and DynamoDB, the deployed handler, a local event source mapping',
     )
     .option('--demo', 'also produce realistic demo traffic and show live results')
-    .option('--pipelines <names>', 'comma-separated pipelines to run (default: all in pipelines.ts)')
+    .option(
+      '--pipelines <names>',
+      'comma-separated pipelines to run (default: all of your config: --config, else streamfold.config.ts, else the examples)',
+    )
     .option('--dynamodb <kind>', 'dynalite (in-process, default) or local (AWS DynamoDB Local; needs Java)')
     .option('--kinesis-endpoint <url>', 'use an already running Kinesis instead of starting kinesis-local')
     .option('--dynamodb-endpoint <url>', 'use an already running DynamoDB instead of starting one')

@@ -74,7 +74,7 @@ export interface ProduceCommandOptions extends AwsCliOptions {
   readonly retime?: boolean;
   /**
    * With `retime`: the pipeline (example name or module path) whose decoder and event-time field to use.
-   * @default - the pipeline of pipelines.ts that reads the stream
+   * @default - the pipeline of the config that reads the stream
    */
   readonly pipeline?: string;
 }
@@ -403,7 +403,7 @@ const partitionKeySource = async (
   if (options.partitionKey === 'random') return 'random';
   if (options.partitionKey !== undefined) return { field: options.partitionKey };
   const readers =
-    options.pipeline !== undefined ? [await loadPipeline(options.pipeline)] : pipelinesReading(stream);
+    options.pipeline !== undefined ? [await loadPipeline(options.pipeline)] : await pipelinesReading(stream);
   return readers.length === 1 ? groupPartitionKey(readers[0] as PipelineDefinition) : 'random';
 };
 
@@ -582,7 +582,7 @@ export const registerProduce = (program: Command): void => {
     )
     .option(
       '--pipeline <name|module>',
-      'the pipeline whose decoder, group and event-time field to read, for partition keys and --retime (default: the one reading <stream>, from pipelines.ts)',
+      'the pipeline whose decoder, group and event-time field to read, for partition keys and --retime (default: the one reading <stream>, from your config)',
     )
     .option('--json', 'print the summary as JSON on stdout');
   withAwsOptions(command)
