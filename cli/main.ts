@@ -5,6 +5,7 @@ import { ConfigError } from '../shared/config/errors.ts';
 import { DefinitionError } from '../shared/definition/errors.ts';
 import { registerDev } from './commands/dev.ts';
 import { registerFold } from './commands/fold.ts';
+import { registerInit } from './commands/init.ts';
 import { registerProduce } from './commands/produce.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerTop } from './commands/top.ts';
@@ -35,6 +36,7 @@ export const buildProgram = (): Command => {
   });
   registerDev(program);
   registerFold(program);
+  registerInit(program);
   registerProduce(program);
   registerQuery(program);
   registerTop(program);
