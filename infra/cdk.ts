@@ -6,6 +6,8 @@
  * import { runStreamfoldApp } from 'streamfold/cdk';
  * await runStreamfoldApp();
  */
+
+export { describeOrigin, type LoadCatalogOptions, loadCatalog } from '../shared/config/loadCatalog.ts';
 export * from './constructs/index.ts';
 export { createApp, STACK_NAME } from './createApp.ts';
 export { AppContextError } from './errors.ts';
