@@ -95,7 +95,14 @@ export const importModule = async (file: string, what: string): Promise<Record<s
     return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof DefinitionError || error instanceof ConfigError) throw error;
-    throw new ConfigError(`Cannot load ${what} ${file}: ${(error as Error).message}`, { cause: error });
+    const message = (error as Error).message;
+    const missingStreamfold =
+      (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' &&
+      /package 'streamfold'/.test(message);
+    throw new ConfigError(
+      `Cannot load ${what} ${file}: ${message}${missingStreamfold ? `; install streamfold in that project (npm install <streamfold tarball or directory>; streamfold init makes a project that depends on it)` : ''}`,
+      { cause: error },
+    );
   }
 };
 

@@ -118,6 +118,26 @@ describe('Function: loadCatalog', () => {
     rmSync(bad);
   });
 
+  it('says to install streamfold when a config imports it and the project has not installed it', async () => {
+    // Prepare
+    const bare = mkdtempSync(join(tmpdir(), 'streamfold-bare-'));
+    writeFileSync(join(bare, 'package.json'), '{"type":"module"}');
+    writeFileSync(
+      join(bare, 'streamfold.config.ts'),
+      "import { defineConfig } from 'streamfold';\nexport default defineConfig({ pipelines: [] });\n",
+    );
+
+    // Act
+    const load = loadCatalog({ cwd: bare, env: {} });
+
+    // Assess
+    await expect(load).rejects.toThrow(ConfigError);
+    await expect(load).rejects.toThrow(
+      /Cannot find package 'streamfold'.*; install streamfold in that project/,
+    );
+    rmSync(bare, { recursive: true, force: true });
+  });
+
   it('resolves a name from the config, and an unknown one lists what exists and where from', async () => {
     // Act
     const found = await loadPipeline('checkout', { cwd: nested, env: {} });
