@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ownModule } from '../../shared/runtime/ownModule.ts';
+import { BundlingSetupError } from './errors.ts';
 
 /** What `NodejsFunction` bundles for one config: the two entries, and the project they belong to. */
 export interface HandlerEntries {
@@ -54,6 +55,7 @@ const writeIfChanged = (file: string, text: string): void => {
  * to bundle. The project is the nearest directory with a lock file from `cwd` (where `cdk synth` runs the
  * app), else from the config file. The same config gives the same files, so the assets stay the same.
  *
+ * @throws {BundlingSetupError} when there is no lock file to pin the bundled dependencies.
  * @example
  * const entries = handlerEntries('/home/me/shop/streamfold.config.ts');
  * new NodejsFunction(this, 'Aggregate', { entry: entries.aggregate, projectRoot: entries.projectRoot, depsLockFilePath: entries.depsLockFile });
@@ -61,7 +63,7 @@ const writeIfChanged = (file: string, text: string): void => {
 export const handlerEntries = (configFile: string, cwd: string = process.cwd()): HandlerEntries => {
   const depsLockFile = findLockFile(cwd) ?? findLockFile(dirname(configFile));
   if (depsLockFile === undefined) {
-    throw new Error(
+    throw new BundlingSetupError(
       `No lock file (package-lock.json, yarn.lock, pnpm-lock.yaml, bun.lock) in ${cwd} or above, nor above ${configFile}: run npm install in your project first`,
     );
   }

@@ -7,7 +7,7 @@ export {
   LIMITS,
   STREAM_AGGREGATION_DEFAULTS,
 } from './defaults.ts';
-export { StreamAggregationError } from './errors.ts';
+export { BundlingSetupError, StreamAggregationError } from './errors.ts';
 export { buildFailureQueues, type FailureQueues, sendOnlyDestination } from './failureQueues.ts';
 export { type HandlerEntries, handlerEntries } from './handlerEntries.ts';
 export {

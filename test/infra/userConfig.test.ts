@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BundlingSetupError } from '../../infra/constructs/errors.ts';
 import { handlerEntries } from '../../infra/constructs/handlerEntries.ts';
 import { StreamAggregation } from '../../infra/constructs/StreamAggregation.ts';
 import { runStreamfoldApp } from '../../infra/runStreamfoldApp.ts';
@@ -61,6 +62,21 @@ describe('StreamAggregation with a user config', () => {
       'export const handler = createFinalizeHandler(config);',
     );
     expect(handlerEntries(join(project, 'streamfold.config.ts'), project)).toStrictEqual(entries);
+  });
+
+  it('refuses to bundle without a lock file, saying what to run', () => {
+    // Prepare
+    const bare = mkdtempSync(join(tmpdir(), 'streamfold-nolock-'));
+
+    // Act
+    const entries = () => handlerEntries(join(bare, 'streamfold.config.ts'), bare);
+
+    // Assess
+    expect(entries).toThrow(BundlingSetupError);
+    expect(entries).toThrow(
+      `No lock file (package-lock.json, yarn.lock, pnpm-lock.yaml, bun.lock) in ${bare} or above`,
+    );
+    rmSync(bare, { recursive: true, force: true });
   });
 
   it('refuses a definition the config does not list, naming the config file', async () => {
