@@ -12,7 +12,7 @@ import type { FunctionLogLine, InvokeResult, Invoker } from './types.ts';
 export interface WorkerInvokerOptions {
   /**
    * The handler module: a path (relative to the current directory) or a `file:` URL; TypeScript is fine.
-   * @default this repository's `functions/aggregate.ts` (the deployed aggregation handler)
+   * @default `functions/aggregate.ts` (the deployed aggregation handler, with the config found from the current directory or `STREAMFOLD_CONFIG`)
    */
   readonly module?: string | URL;
   /**

@@ -91,7 +91,7 @@ export interface LocalPipeline {
 /**
  * The whole pipeline on one machine: local Kinesis and DynamoDB (started, or given by endpoint), the
  * streams and tables created exactly as the CDK stack defines them, one local event source mapping per
- * pipeline invoking the deployed handler module (`functions/aggregate.ts`) in worker threads with the same
+ * pipeline invoking the deployed handler (`createAggregateHandler`, through `functions/aggregate.ts` with the same config) in worker threads with the same
  * settings as the stack, and the finalizer on a timer.
  *
  * @example
