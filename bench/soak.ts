@@ -27,10 +27,12 @@ import { localClientConfig } from '../local/services/clients.ts';
 import { startDynalite } from '../local/services/startDynalite.ts';
 import { startKinesisLocal } from '../local/services/startKinesisLocal.ts';
 import type { KinesisLocalService } from '../local/services/types.ts';
-import { pipelines } from '../pipelines.ts';
 import type { PipelineDefinition } from '../shared/definition/types.ts';
 import { generatorFor, SeededRandom } from '../shared/producer/generators/index.ts';
 import { Producer } from '../shared/producer/Producer.ts';
+import projectConfig from '../streamfold.config.ts';
+
+const { pipelines } = projectConfig;
 
 /**
  * Soak test of the whole local pipeline (issue 7, part 3):

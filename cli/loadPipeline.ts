@@ -1,9 +1,15 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { ConfigError } from '../shared/config/errors.ts';
+import {
+  describeOrigin,
+  importModule,
+  type LoadCatalogOptions,
+  loadCatalog,
+} from '../shared/config/loadCatalog.ts';
+import type { PipelineCatalog } from '../shared/config/types.ts';
 import { DefinitionError } from '../shared/definition/errors.ts';
 import type { PipelineDefinition } from '../shared/definition/types.ts';
-import { EXAMPLE_PIPELINES } from '../shared/examples/index.ts';
 import { UsageError } from './errors.ts';
 
 const isDefinition = (value: unknown): value is PipelineDefinition =>
@@ -14,32 +20,72 @@ const isDefinition = (value: unknown): value is PipelineDefinition =>
   typeof (value as PipelineDefinition).window === 'object';
 
 /**
- * Resolves a pipeline argument: a built-in example name (`requests-by-ip`), or a path to a module that
- * exports definitions made with `definePipeline` (`./pipelines.ts`, or `./pipelines.ts#name` to choose
- * one when the module exports several).
+ * The pipelines the commands know, from one place (see `loadCatalog`): `--config <file>` (which the CLI
+ * passes as `STREAMFOLD_CONFIG`), else the nearest `streamfold.config.ts|.js|.mjs` from the current
+ * directory, else the built-in examples. A config that does not load is a usage error.
  *
- * @throws {UsageError} when nothing matches, naming what is available.
+ * @example
+ * const { pipelines } = await loadPipelineCatalog();
+ */
+export const loadPipelineCatalog = async (options: LoadCatalogOptions = {}): Promise<PipelineCatalog> => {
+  try {
+    return await loadCatalog(options);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof DefinitionError) {
+      throw new UsageError(error.message, { cause: error });
+    }
+    throw error;
+  }
+};
+
+/**
+ * `Unknown pipeline "x": streamfold.config.ts (found from /home/me/shop) lists: actions, checkout`.
+ *
+ * @example
+ * throw unknownPipeline('acions', catalog);
+ */
+export const unknownPipeline = (
+  name: string,
+  catalog: PipelineCatalog,
+  what = 'pipeline',
+  cwd: string = process.cwd(),
+): UsageError =>
+  new UsageError(
+    `Unknown ${what} "${name}": ${describeOrigin(catalog, cwd)} lists ${catalog.pipelines.map((p) => p.name).join(', ') || 'none'}${catalog.origin === 'built-in' ? '; add yours in a streamfold.config.ts (streamfold init makes one) or pass --config <file>' : ''}`,
+  );
+
+/**
+ * Resolves a pipeline argument: a name from the config (see {@link loadPipelineCatalog}), or a path to a
+ * module that exports definitions made with `definePipeline` (`./pipelines.ts`, or `./pipelines.ts#name`
+ * to choose one when the module exports several). TypeScript modules load with no extra install.
+ *
+ * @throws {UsageError} when nothing matches, naming what exists and where it came from.
  * @example
  * const pipeline = await loadPipeline('ohlc');
  */
-export const loadPipeline = async (reference: string): Promise<PipelineDefinition> => {
-  const example = EXAMPLE_PIPELINES.get(reference);
-  if (example !== undefined) return example;
+export const loadPipeline = async (
+  reference: string,
+  options: LoadCatalogOptions = {},
+): Promise<PipelineDefinition> => {
   const [path = reference, wanted] = reference.split('#');
-  const absolute = resolve(path);
-  if (!existsSync(absolute)) {
-    throw new UsageError(
-      `Unknown pipeline "${reference}": not a built-in example (${[...EXAMPLE_PIPELINES.keys()].join(', ')}) nor an existing module path`,
-    );
+  const absolute = resolve(options.cwd ?? process.cwd(), path);
+  const looksLikePath = /[/\\]|\.[cm]?[jt]s$/.test(path);
+  if (!looksLikePath || !existsSync(absolute)) {
+    const catalog = await loadPipelineCatalog(options);
+    const found = catalog.pipelines.find((p) => p.name === reference);
+    if (found !== undefined) return found;
+    if (looksLikePath) {
+      throw new UsageError(
+        `Unknown pipeline "${reference}": no such module, and ${describeOrigin(catalog, options.cwd)} lists no pipeline of that name (${catalog.pipelines.map((p) => p.name).join(', ')})`,
+      );
+    }
+    throw unknownPipeline(reference, catalog, 'pipeline', options.cwd);
   }
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+    module = await importModule(absolute, 'pipeline module');
   } catch (error) {
-    if (error instanceof DefinitionError) throw new UsageError(error.message, { cause: error });
-    throw new UsageError(`Cannot load pipeline module ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new UsageError((error as Error).message, { cause: error });
   }
   const definitions = Object.values(module).filter(isDefinition);
   const unique = [...new Map(definitions.map((d) => [d.name, d])).values()];

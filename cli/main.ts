@@ -1,10 +1,13 @@
+import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { CodecError } from '../shared/codec/errors.ts';
+import { ConfigError } from '../shared/config/errors.ts';
 import { DefinitionError } from '../shared/definition/errors.ts';
 import { registerDashboard } from './commands/dashboard.ts';
 import { registerDeadLetters } from './commands/deadLetters.ts';
 import { registerDev } from './commands/dev.ts';
 import { registerFold } from './commands/fold.ts';
+import { registerInit } from './commands/init.ts';
 import { registerProduce } from './commands/produce.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerRedrive } from './commands/redrive.ts';
@@ -24,10 +27,21 @@ export const buildProgram = (): Command => {
     .description('Real-time windowed analytics on AWS: Kinesis -> Lambda -> DynamoDB, exactly once')
     .version('0.1.0')
     .showHelpAfterError('(add --help for usage)')
+    .option(
+      '--config <file>',
+      'the config file listing your pipelines (default: the nearest streamfold.config.ts|.js|.mjs from the current directory, else the built-in examples)',
+    )
     .exitOverride();
+  // Every command resolves pipeline names through loadPipeline, which reads STREAMFOLD_CONFIG: one way to
+  // find pipelines, whichever command (and the local handler workers, which inherit it).
+  program.hook('preAction', (thisCommand) => {
+    const config = thisCommand.opts<{ config?: string }>().config;
+    if (config !== undefined) process.env.STREAMFOLD_CONFIG = resolve(config);
+  });
   registerDev(program);
   registerDashboard(program);
   registerFold(program);
+  registerInit(program);
   registerProduce(program);
   registerQuery(program);
   registerTop(program);
@@ -62,7 +76,7 @@ export const runCli = async (argv: readonly string[]): Promise<number> => {
       }
       return EXIT.usage; // commander already printed the message
     }
-    if (error instanceof UsageError || error instanceof DefinitionError) {
+    if (error instanceof UsageError || error instanceof DefinitionError || error instanceof ConfigError) {
       process.stderr.write(`streamfold: ${error.message}\n`);
       return EXIT.usage;
     }

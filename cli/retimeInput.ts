@@ -1,12 +1,10 @@
-import { pipelines as projectPipelines } from '../pipelines.ts';
 import type { PipelineDefinition } from '../shared/definition/types.ts';
-import { EXAMPLE_PIPELINES } from '../shared/examples/index.ts';
 import { RetimeConfigError } from '../shared/producer/retime/errors.ts';
 import { RecordRetimer, retimeShift } from '../shared/producer/retime/RecordRetimer.ts';
 import { RETIME_SKIP_TEXT, type RetimeSkipReason } from '../shared/producer/retime/types.ts';
 import { formatDuration } from '../shared/time/duration.ts';
 import { UsageError } from './errors.ts';
-import { loadPipeline } from './loadPipeline.ts';
+import { loadPipeline, loadPipelineCatalog } from './loadPipeline.ts';
 
 /** What `produce --retime` did, for the summary (`--json` prints it as is). */
 export interface RetimeSummary {
@@ -34,20 +32,20 @@ const streamNameOf = (stream: string): string =>
   stream.startsWith('arn:') ? stream.slice(stream.lastIndexOf('/') + 1) : stream;
 
 /**
- * The pipelines of pipelines.ts and the built-in examples that read `stream` (a name or an ARN).
+ * The pipelines of the config (see `loadPipelineCatalog`) that read `stream` (a name or an ARN).
  *
  * @example
- * pipelinesReading('trades'); // [ohlc]
+ * await pipelinesReading('trades'); // [ohlc]
  */
-export const pipelinesReading = (stream: string): PipelineDefinition[] => {
+export const pipelinesReading = async (stream: string): Promise<PipelineDefinition[]> => {
   const name = streamNameOf(stream);
-  const known = new Map([...EXAMPLE_PIPELINES.values(), ...projectPipelines].map((p) => [p.name, p]));
-  return [...known.values()].filter((p) => p.stream === name);
+  const { pipelines } = await loadPipelineCatalog();
+  return pipelines.filter((p) => p.stream === name);
 };
 
 /**
  * The pipeline whose decoder and event-time field `--retime` uses: `--pipeline` (a built-in example or a
- * module path, as `fold` takes), else the one pipeline of pipelines.ts or the examples that reads the stream.
+ * module path, as `fold` takes), else the one pipeline of the config that reads the stream.
  *
  * @throws {UsageError} when none or several read the stream, or the pipeline's event time is the arrival time.
  * @example
@@ -62,11 +60,11 @@ export const retimePipeline = async (
     definition = await loadPipeline(reference);
   } else {
     const name = streamNameOf(stream);
-    const readers = pipelinesReading(stream);
+    const readers = await pipelinesReading(stream);
     if (readers.length !== 1) {
       throw new UsageError(
         readers.length === 0
-          ? `--retime: no pipeline of pipelines.ts reads stream "${name}"; name one with --pipeline <name|module>`
+          ? `--retime: no pipeline of your config reads stream "${name}"; name one with --pipeline <name|module>`
           : `--retime: several pipelines read stream "${name}" (${readers.map((p) => p.name).join(', ')}); choose one with --pipeline`,
       );
     }

@@ -1,6 +1,6 @@
 import type { App } from 'aws-cdk-lib';
 import { DefinitionError } from '../shared/definition/errors.ts';
-import { StreamAggregationError } from './constructs/errors.ts';
+import { BundlingSetupError, StreamAggregationError } from './constructs/errors.ts';
 import { AppContextError } from './errors.ts';
 
 /** Where {@link runApp} reports a setting error, and how it ends the process (replaceable in tests). */
@@ -26,6 +26,7 @@ export const SETTING_ERROR_EXIT = 2;
 export const isSettingError = (error: unknown): error is Error =>
   error instanceof AppContextError ||
   error instanceof StreamAggregationError ||
+  error instanceof BundlingSetupError ||
   error instanceof DefinitionError;
 
 /**

@@ -6,6 +6,7 @@
  */
 export * from './aws/index.ts';
 export * from './codec/index.ts';
+export * from './config/index.ts';
 export * from './deadletters/index.ts';
 export * from './decode/index.ts';
 export * from './definition/index.ts';

@@ -6,8 +6,10 @@ import { type PackageImport, packageImports } from './helpers/packageImports.ts'
 
 /**
  * package.json's sections say where each package is needed: `dependencies` by the code that runs the
- * product (the CLI, the local runtime, the Lambda functions, the CDK app), `devDependencies` only by tests,
- * benchmarks and the tools the npm scripts call. This suite reads every source file's imports and holds
+ * product (the CLI, the local runtime, the Lambda functions, the CDK app), `peerDependencies` by the code
+ * that runs inside the user's own CDK app (`aws-cdk-lib`, `constructs`: one copy, the app's; also in
+ * `devDependencies`, for this repository's own install), `devDependencies` only by tests, benchmarks and
+ * the tools the npm scripts call. This suite reads every source file's imports and holds
  * package.json to that, so an unused package, one in the wrong section or one used but not declared fails
  * `npm test`.
  */
@@ -22,7 +24,7 @@ const RUNTIME_ROOTS: readonly string[] = [
   'infra',
   'local',
   'shared',
-  'pipelines.ts',
+  'streamfold.config.ts',
 ];
 /** Source roots only developers run. */
 const DEV_ROOTS: readonly string[] = ['test', 'bench', 'vitest.config.ts'];
@@ -45,6 +47,7 @@ const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) 
 interface PackageJson {
   readonly dependencies?: Readonly<Record<string, string>>;
   readonly devDependencies?: Readonly<Record<string, string>>;
+  readonly peerDependencies?: Readonly<Record<string, string>>;
   readonly scripts?: Readonly<Record<string, string>>;
   readonly bin?: string | Readonly<Record<string, string>>;
   readonly name?: string;
@@ -56,6 +59,7 @@ const tsconfig = readJson<{ include: string[]; compilerOptions: { types?: string
 );
 const runtimeDeps = Object.keys(pkg.dependencies ?? {});
 const devDeps = Object.keys(pkg.devDependencies ?? {});
+const peerDeps = Object.keys(pkg.peerDependencies ?? {});
 
 const filesUnder = (path: string): string[] => {
   if (statSync(path).isFile()) return SOURCE_FILE.test(path) ? [path] : [];
@@ -122,6 +126,7 @@ describe('package.json: every dependency is used where its section says', () => 
         i.packageName !== pkg.name &&
         !runtimeDeps.includes(i.packageName) &&
         !devDeps.includes(i.packageName) &&
+        !peerDeps.includes(i.packageName) &&
         !(i.typeOnly && devDeps.some((d) => d.startsWith('@types/') && typedPackage(d) === i.packageName)),
     );
 
@@ -131,7 +136,9 @@ describe('package.json: every dependency is used where its section says', () => 
 
   it('keeps in dependencies every package that runtime code loads at run time', () => {
     // Act
-    const devOnly = runtimeImports.filter((i) => !i.typeOnly && devDeps.includes(i.packageName));
+    const devOnly = runtimeImports.filter(
+      (i) => !i.typeOnly && devDeps.includes(i.packageName) && !peerDeps.includes(i.packageName),
+    );
 
     // Assess
     expect(devOnly.map((i) => `${i.packageName} (devDependencies) is loaded by ${i.file}`)).toStrictEqual([]);
@@ -169,6 +176,15 @@ describe('package.json: every dependency is used where its section says', () => 
 
     // Assess
     expect(unused.map((name) => `${name}: nothing imports it and no npm script runs it`)).toStrictEqual([]);
+  });
+
+  it('declares each peer dependency in devDependencies too, at a version the peer range accepts', () => {
+    // Assess
+    for (const name of peerDeps) {
+      const pinned = pkg.devDependencies?.[name];
+      expect(pinned, name).toBeDefined();
+      expect(pkg.peerDependencies?.[name], name).toBe(`^${pinned}`);
+    }
   });
 
   it('keeps type packages out of dependencies (types are gone at run time)', () => {

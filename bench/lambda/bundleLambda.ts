@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { handlerEntries } from '../../infra/constructs/handlerEntries.ts';
 import { bundleComposition } from './sourceMapComposition.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -54,7 +55,8 @@ export const describeBundle = (
 };
 
 /**
- * The comparison bundle: `functions/aggregate.ts` built with the esbuild arguments `NodejsFunction` passes for
+ * The comparison bundle: the aggregate entry the construct writes for this repository's config
+ * (`handlerEntries`: the config and `createAggregateHandler`) built with the esbuild arguments `NodejsFunction` passes for
  * the construct's settings (platform node, CommonJS, target node24, minified, linked source map without
  * sources), except that `@aws-sdk/*` is left to the Lambda runtime.
  *
@@ -68,7 +70,7 @@ export const bundleSdkExternal = async (
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'index.js');
   await build({
-    entryPoints: [join(ROOT, 'functions', 'aggregate.ts')],
+    entryPoints: [handlerEntries(join(ROOT, 'streamfold.config.ts'), ROOT).aggregate],
     outfile: file,
     bundle: true,
     platform: 'node',

@@ -197,7 +197,7 @@ export const reportTables = (r: BenchResults): TextTable[] => {
   }
   if (r.lambda !== undefined) {
     tables.push({
-      title: `5. Lambda package: functions/aggregate.ts as cdk synth bundles it (deployed: AWS SDK bundled) and, for comparison, with @aws-sdk/* external; cold init (median of ${s.coldInitRuns} fresh processes)`,
+      title: `5. Lambda package: the aggregate entry (streamfold.config.ts + createAggregateHandler) as cdk synth bundles it (deployed: AWS SDK bundled) and, for comparison, with @aws-sdk/* external; cold init (median of ${s.coldInitRuns} fresh processes)`,
       headers: [
         'variant',
         'bundle KB',

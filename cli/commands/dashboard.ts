@@ -1,6 +1,5 @@
 import { CloudWatchClient, type CloudWatchClientConfig } from '@aws-sdk/client-cloudwatch';
 import type { Command } from 'commander';
-import { pipelines as allPipelines } from '../../pipelines.ts';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
 import { pipelineResourceNames } from '../../shared/deploy/names.ts';
 import { parseDuration } from '../../shared/time/duration.ts';
@@ -11,7 +10,7 @@ import { cloudWatchCounters } from '../dashboard/cloudWatchCounters.ts';
 import { loadDashboardView } from '../dashboard/loadDashboardView.ts';
 import { startDashboard } from '../dashboard/startDashboard.ts';
 import { UsageError } from '../errors.ts';
-import { loadPipeline } from '../loadPipeline.ts';
+import { loadPipeline, loadPipelineCatalog } from '../loadPipeline.ts';
 import { explainQueryFailure } from './query.ts';
 
 /** Options of `streamfold dashboard`. */
@@ -47,7 +46,9 @@ export const runDashboard = async (
 ): Promise<void> => {
   const write = io.write ?? ((text: string) => process.stdout.write(text));
   const pipelines: PipelineDefinition[] =
-    names.length === 0 ? [...allPipelines] : await Promise.all(names.map((name) => loadPipeline(name)));
+    names.length === 0
+      ? [...(await loadPipelineCatalog()).pipelines]
+      : await Promise.all(names.map((name) => loadPipeline(name)));
   const port = options.port === undefined ? 0 : Number(options.port);
   if (!/^\d+$/.test(options.port ?? '0') || port > 65_535) {
     throw new UsageError(`--port must be a port number from 0 to 65535 (given "${options.port}")`);

@@ -2,7 +2,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import { DemoTraffic } from '../../local/runtime/DemoTraffic.ts';
 import { LocalRuntime } from '../../local/runtime/LocalRuntime.ts';
-import { pipelines as allPipelines } from '../../pipelines.ts';
+import { catalogGenerators } from '../../shared/config/catalogGenerators.ts';
+import type { PipelineCatalog } from '../../shared/config/types.ts';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
 import { latestWindow } from '../../shared/query/latestWindow.ts';
 import { queryWindows } from '../../shared/query/queryWindows.ts';
@@ -13,6 +14,7 @@ import { TimeFormatError } from '../../shared/time/errors.ts';
 import type { DashboardServer } from '../dashboard/DashboardServer.ts';
 import { startDashboard } from '../dashboard/startDashboard.ts';
 import { EXIT, UsageError } from '../errors.ts';
+import { loadPipelineCatalog, unknownPipeline } from '../loadPipeline.ts';
 import { devHints } from '../render/devHints.ts';
 import { renderDevScreen } from '../tui/renderDevScreen.ts';
 import { type ScreenKey, TerminalScreen } from '../tui/TerminalScreen.ts';
@@ -63,7 +65,11 @@ const duration = (value: string | undefined, name: string): number | undefined =
   }
 };
 
-const selectPipelines = (names: string | undefined): readonly PipelineDefinition[] => {
+const selectPipelines = (
+  names: string | undefined,
+  catalog: PipelineCatalog,
+): readonly PipelineDefinition[] => {
+  const allPipelines = catalog.pipelines;
   if (names === undefined) return allPipelines;
   const wanted = names
     .split(',')
@@ -71,11 +77,7 @@ const selectPipelines = (names: string | undefined): readonly PipelineDefinition
     .filter((s) => s !== '');
   return wanted.map((name) => {
     const found = allPipelines.find((p) => p.name === name);
-    if (found === undefined) {
-      throw new UsageError(
-        `--pipelines: unknown pipeline "${name}" (known: ${allPipelines.map((p) => p.name).join(', ')})`,
-      );
-    }
+    if (found === undefined) throw unknownPipeline(name, catalog, 'pipeline (--pipelines)');
     return found;
   });
 };
@@ -156,7 +158,8 @@ const resultPanels = async (
  * await runDev({ demo: true, count: '1000', dashboard: false });
  */
 export const runDev = async (options: DevOptions): Promise<void> => {
-  const pipelines = selectPipelines(options.pipelines);
+  const catalog = await loadPipelineCatalog();
+  const pipelines = selectPipelines(options.pipelines, catalog);
   const dynamodbKind = options.dynamodb ?? 'dynalite';
   if (dynamodbKind !== 'dynalite' && dynamodbKind !== 'local') {
     throw new UsageError(`--dynamodb must be "dynalite" or "local" (given "${dynamodbKind}")`);
@@ -196,6 +199,7 @@ export const runDev = async (options: DevOptions): Promise<void> => {
     dynamodbPort: integer(options.dynamodbPort, '--dynamodb-port', 0, 0),
     shardCount: integer(options.shards, '--shards', 1, 2),
     flushEveryMs,
+    configFile: catalog.configFile,
     onProgress: log,
   });
   let demo: DemoTraffic | undefined;
@@ -238,14 +242,19 @@ export const runDev = async (options: DevOptions): Promise<void> => {
     stream: p.names.stream,
     resultsTable: p.names.resultsTable,
   }));
-  const hints = devHints({ endpoints: runtime.endpoints, pipelines: hintPipelines });
+  const hintContext = {
+    endpoints: runtime.endpoints,
+    samples: catalog.samples,
+    ...(catalog.origin === 'option' ? { configFile: catalog.configFile } : {}),
+  };
+  const hints = devHints({ ...hintContext, pipelines: hintPipelines });
   // The terminal view shows them for the pipeline on screen; plain output says them once.
   if (!tty) for (const hint of hints) log(hint);
   const hintsOf = new Map(
     hintPipelines.map((p) => [
       p.definition.name,
       devHints({
-        endpoints: runtime.endpoints,
+        ...hintContext,
         pipelines: [p, ...hintPipelines.filter((other) => other !== p)],
       }),
     ]),
@@ -269,6 +278,7 @@ export const runDev = async (options: DevOptions): Promise<void> => {
     demo = new DemoTraffic({
       kinesis: runtime.kinesis,
       pipelines,
+      generators: catalogGenerators(catalog),
       ratePerSecond: rate,
       ...(count !== undefined ? { count } : {}),
     });
@@ -387,7 +397,10 @@ export const registerDev = (program: Command): void => {
       'Run the whole pipeline on this machine: local Kinesis and DynamoDB, the deployed handler, a local event source mapping',
     )
     .option('--demo', 'also produce realistic demo traffic and show live results')
-    .option('--pipelines <names>', 'comma-separated pipelines to run (default: all in pipelines.ts)')
+    .option(
+      '--pipelines <names>',
+      'comma-separated pipelines to run (default: all of your config: --config, else streamfold.config.ts, else the examples)',
+    )
     .option('--dynamodb <kind>', 'dynalite (in-process, default) or local (AWS DynamoDB Local; needs Java)')
     .option('--kinesis-endpoint <url>', 'use an already running Kinesis instead of starting kinesis-local')
     .option('--dynamodb-endpoint <url>', 'use an already running DynamoDB instead of starting one')

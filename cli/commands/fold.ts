@@ -105,7 +105,7 @@ export const registerFold = (program: Command): void => {
     )
     .argument(
       '<pipeline>',
-      'a built-in example (requests-by-ip, category-averages, ohlc, sensor-stats) or a module path[#name]',
+      'a pipeline of your config (--config, else streamfold.config.ts here or above, else the built-in examples) or a module path[#name]',
     )
     .requiredOption('-i, --input <file>', 'input file, one Kinesis record per line ("-" for standard input)')
     .option('--json', 'print one JSON document: { pipeline, results, rejected, late, stats }')

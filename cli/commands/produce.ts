@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { type Command, InvalidArgumentError } from 'commander';
+import { catalogGenerators } from '../../shared/config/catalogGenerators.ts';
 import { STREAM_NAME_PATTERN } from '../../shared/definition/constants.ts';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
 import { pipelineResourceNames } from '../../shared/deploy/names.ts';
-import { EXAMPLE_PIPELINES } from '../../shared/examples/index.ts';
 import {
   ProducerClosedError,
   RecordsNotPutError,
@@ -26,7 +26,7 @@ import type {
 import { openKinesis } from '../awsClients.ts';
 import { type AwsCliOptions, withAwsOptions } from '../awsOptions.ts';
 import { type EndpointError, EXIT, UsageError } from '../errors.ts';
-import { loadPipeline } from '../loadPipeline.ts';
+import { loadPipeline, loadPipelineCatalog, unknownPipeline } from '../loadPipeline.ts';
 import {
   pipelinesReading,
   type RetimeSummary,
@@ -74,7 +74,7 @@ export interface ProduceCommandOptions extends AwsCliOptions {
   readonly retime?: boolean;
   /**
    * With `retime`: the pipeline (example name or module path) whose decoder and event-time field to use.
-   * @default - the pipeline of pipelines.ts that reads the stream
+   * @default - the pipeline of the config that reads the stream
    */
   readonly pipeline?: string;
 }
@@ -239,13 +239,17 @@ const plan = async (
     throw new UsageError('--pipeline applies only with --retime');
   }
   let stream = streamArg;
+  let generator: RecordGenerator | undefined;
   if (options.generate !== undefined) {
     const pipeline = options.generate;
-    const definition = EXAMPLE_PIPELINES.get(pipeline);
-    const generator = GENERATORS.get(pipeline);
-    if (definition === undefined || generator === undefined) {
+    const catalog = await loadPipelineCatalog();
+    const definition = catalog.pipelines.find((p) => p.name === pipeline);
+    if (definition === undefined) throw unknownPipeline(pipeline, catalog, 'pipeline (--generate)');
+    const generators = catalogGenerators(catalog);
+    generator = generators.get(pipeline);
+    if (generator === undefined) {
       throw new UsageError(
-        `--generate needs a built-in example pipeline (${[...GENERATORS.keys()].join(', ')}) (given "${pipeline}")`,
+        `--generate: pipeline "${pipeline}" has no traffic generator and no sample; give it one in your config's samples (pipelines that can generate: ${[...generators.keys()].join(', ') || 'none'})`,
       );
     }
     if (streamArg === '-') stream = pipelineResourceNames(definition).stream;
@@ -330,8 +334,10 @@ const plan = async (
     };
   }
   const pipeline = options.generate as string;
-  const generator = GENERATORS.get(pipeline) as RecordGenerator;
-  const records = generator({ seed: options.seed ?? 1, malformedShare: options.malformed ?? 0.01 });
+  const records = (generator as RecordGenerator)({
+    seed: options.seed ?? 1,
+    malformedShare: options.malformed ?? 0.01,
+  });
   return {
     stream,
     rate,
@@ -403,7 +409,7 @@ const partitionKeySource = async (
   if (options.partitionKey === 'random') return 'random';
   if (options.partitionKey !== undefined) return { field: options.partitionKey };
   const readers =
-    options.pipeline !== undefined ? [await loadPipeline(options.pipeline)] : pipelinesReading(stream);
+    options.pipeline !== undefined ? [await loadPipeline(options.pipeline)] : await pipelinesReading(stream);
   return readers.length === 1 ? groupPartitionKey(readers[0] as PipelineDefinition) : 'random';
 };
 
@@ -557,7 +563,7 @@ export const registerProduce = (program: Command): void => {
     .option('--listen <host:port>', 'listen for TCP clients; each line received is a record (until Ctrl-C)')
     .option(
       '--generate <pipeline>',
-      `generate demo traffic for an example pipeline (${[...GENERATORS.keys()].join(', ')})`,
+      `generate demo traffic for a pipeline: a built-in example's generator (${[...GENERATORS.keys()].join(', ')}), or your pipeline's sample (config samples) retimed to now`,
     )
     .option(
       '--rate <n>',
@@ -582,7 +588,7 @@ export const registerProduce = (program: Command): void => {
     )
     .option(
       '--pipeline <name|module>',
-      'the pipeline whose decoder, group and event-time field to read, for partition keys and --retime (default: the one reading <stream>, from pipelines.ts)',
+      'the pipeline whose decoder, group and event-time field to read, for partition keys and --retime (default: the one reading <stream>, from your config)',
     )
     .option('--json', 'print the summary as JSON on stdout');
   withAwsOptions(command)

@@ -273,7 +273,7 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
       .description("Read a pipeline's stored window results over a time range, for one group or all of them")
       .argument(
         '<pipeline>',
-        'a built-in example (requests-by-ip, category-averages, ohlc, sensor-stats) or a module path[#name]',
+        'a pipeline of your config (--config, else streamfold.config.ts here or above, else the built-in examples) or a module path[#name]',
       )
       .option(
         '--group <field=value...>',

@@ -184,7 +184,7 @@ export const registerTop = (program: Command, io: CommandIo = {}): void => {
       )
       .argument(
         '<pipeline>',
-        'a built-in example (requests-by-ip, category-averages, ohlc, sensor-stats) or a module path[#name]',
+        'a pipeline of your config (--config, else streamfold.config.ts here or above, else the built-in examples) or a module path[#name]',
       )
       .requiredOption('--metric <name>', 'numeric metric to rank by (one Query when it is in rankBy)')
       .option(

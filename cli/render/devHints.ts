@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
-import { EXAMPLE_PIPELINES, EXAMPLE_SAMPLES } from '../../shared/examples/index.ts';
+import { EXAMPLE_SAMPLES } from '../../shared/examples/index.ts';
 import { numericMetricNames } from '../../shared/query/numericMetrics.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -30,13 +30,21 @@ export interface DevHintsOptions {
    * @default process.cwd()
    */
   readonly cwd?: string;
+  /**
+   * Each pipeline's sample input, absolute paths by pipeline name (the config's `samples`).
+   * @default - the built-in examples' samples
+   */
+  readonly samples?: ReadonlyMap<string, string>;
+  /**
+   * The config file given with `--config`, which every suggested command then repeats.
+   * @default - none: the commands find the config from the current directory, as `dev` did
+   */
+  readonly configFile?: string;
 }
 
-/** How the CLI names a pipeline: a built-in example by name, another by the module that lists it. */
-const pipelineArgument = (definition: PipelineDefinition, cwd: string): string =>
-  EXAMPLE_PIPELINES.get(definition.name) === definition
-    ? definition.name
-    : `${relative(cwd, join(ROOT, 'pipelines.ts'))}#${definition.name}`;
+const EXAMPLE_SAMPLE_FILES: ReadonlyMap<string, string> = new Map(
+  [...EXAMPLE_SAMPLES].map(([name, path]) => [name, join(ROOT, path)]),
+);
 
 /**
  * The commands `streamfold dev` suggests, each runnable as printed from `cwd` on a fresh checkout while
@@ -53,7 +61,8 @@ export const devHints = (options: DevHintsOptions): string[] => {
   const cwd = options.cwd ?? process.cwd();
   const first = options.pipelines[0];
   if (first === undefined) return [];
-  const name = pipelineArgument(first.definition, cwd);
+  const config = options.configFile === undefined ? '' : ` --config ${relative(cwd, options.configFile)}`;
+  const name = `${first.definition.name}${config}`;
   const metric = first.definition.rankBy[0] ?? numericMetricNames(first.definition)[0];
   const lines = ['Query the results (the local services accept any credentials):'];
   if (metric !== undefined) {
@@ -63,18 +72,14 @@ export const devHints = (options: DevHintsOptions): string[] => {
     `  npx streamfold query ${name} --endpoint ${endpoints.dynamodb}`,
     `  ${DUMMY_CREDENTIALS} aws dynamodb scan --table-name ${first.resultsTable} --endpoint-url ${endpoints.dynamodb} --region us-east-1`,
   );
+  const samples = options.samples ?? EXAMPLE_SAMPLE_FILES;
   const sampled = options.pipelines
-    .map((p) => ({ pipeline: p, sample: EXAMPLE_SAMPLES.get(p.definition.name) }))
-    .find(
-      ({ pipeline, sample }) =>
-        sample !== undefined &&
-        EXAMPLE_PIPELINES.get(pipeline.definition.name) === pipeline.definition &&
-        existsSync(join(ROOT, sample)),
-    );
+    .map((p) => ({ pipeline: p, sample: samples.get(p.definition.name) }))
+    .find(({ sample }) => sample !== undefined && existsSync(sample));
   if (sampled?.sample !== undefined) {
-    const path = relative(cwd, join(ROOT, sampled.sample));
+    const path = relative(cwd, sampled.sample);
     lines.push(
-      `Produce your own (a sample, retimed to now): npx streamfold produce ${sampled.pipeline.stream} --input ${path} --retime --endpoint ${endpoints.kinesis}`,
+      `Produce your own (a sample, retimed to now): npx streamfold produce ${sampled.pipeline.stream} --input ${path} --retime${config} --endpoint ${endpoints.kinesis}`,
     );
   }
   return lines;

@@ -1,4 +1,3 @@
-import { pipelines } from '../../pipelines.ts';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
 
 /** A required environment variable is missing or names nothing known. */
@@ -42,15 +41,19 @@ const positiveInt = (env: NodeJS.ProcessEnv, name: string, fallback: number): nu
  * Reads `PIPELINE_NAME`, `RESULTS_TABLE`, `DEAD_LETTER_TABLE` and the optional `SAFETY_MARGIN_MS`,
  * `WRITE_CONCURRENCY`, `DYNAMODB_ENDPOINT`, `LOG_PAYLOADS`.
  *
+ * @param pipelines - the pipelines of the config the function was built with (the deployed handler imports it)
  * @example
- * const config = readConfig(process.env);
+ * const config = readConfig(process.env, config.pipelines);
  */
-export const readConfig = (env: NodeJS.ProcessEnv): FunctionConfig => {
+export const readConfig = (
+  env: NodeJS.ProcessEnv,
+  pipelines: readonly PipelineDefinition[],
+): FunctionConfig => {
   const name = required(env, 'PIPELINE_NAME');
   const definition = pipelines.find((p) => p.name === name);
   if (definition === undefined) {
     throw new ConfigurationError(
-      `PIPELINE_NAME "${name}" names no pipeline in pipelines.ts (known: ${pipelines.map((p) => p.name).join(', ')})`,
+      `PIPELINE_NAME "${name}" names no pipeline of the bundled config (known: ${pipelines.map((p) => p.name).join(', ')})`,
     );
   }
   return {

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { Duration as CdkDuration, CfnResource, type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { Alarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -19,14 +18,17 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { pipelines } from '../../pipelines.ts';
+import { BUILT_IN_CONFIG } from '../../shared/config/loadCatalog.ts';
+import type { PipelineCatalog } from '../../shared/config/types.ts';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
 import { pipelineResourceNames } from '../../shared/deploy/names.ts';
+import { EXAMPLE_PIPELINES } from '../../shared/examples/index.ts';
 import { deadLetterTableSchema, resultsTableSchema } from '../../shared/storage/tableSchema.ts';
 import { buildAlarms } from './alarms.ts';
 import { buildDashboard } from './dashboard.ts';
 import { FINALIZER_SETTINGS } from './defaults.ts';
 import { buildFailureQueues, sendOnlyDestination } from './failureQueues.ts';
+import { type HandlerEntries, handlerEntries } from './handlerEntries.ts';
 import type { HandlerMetricName } from './handlerMetrics.ts';
 import { aggregateStatements, finalizerStatements } from './permissions.ts';
 import { type ResolvedProps, resolveProps } from './resolveProps.ts';
@@ -38,10 +40,14 @@ const TRANSIENT = RemovalPolicy.DESTROY;
 /** The runtime of both functions: the newest Node.js that aws-cdk-lib offers (cdk-nag L1 checks it). */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
 
-const AGGREGATE_ENTRY = fileURLToPath(new URL('../../functions/aggregate.ts', import.meta.url));
-const FINALIZE_ENTRY = fileURLToPath(new URL('../../functions/finalize.ts', import.meta.url));
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const LOCK_FILE = fileURLToPath(new URL('../../package-lock.json', import.meta.url));
+/** The pipelines the deployed handler knows when no `pipelines` prop is given: the built-in examples' config. */
+const BUILT_IN_PIPELINES: PipelineSource = {
+  configFile: BUILT_IN_CONFIG,
+  pipelines: [...EXAMPLE_PIPELINES.values()],
+};
+
+/** The pipelines a deployed handler knows: a config file and what it lists. */
+export type PipelineSource = Pick<PipelineCatalog, 'configFile' | 'pipelines'>;
 
 /**
  * Properties of a {@link StreamAggregation}. Everything but `definition` has a default, kept as data in
@@ -49,10 +55,17 @@ const LOCK_FILE = fileURLToPath(new URL('../../package-lock.json', import.meta.u
  */
 export interface StreamAggregationProps {
   /**
-   * The pipeline. It must be the definition listed in `pipelines.ts`: the bundled handler looks it up there
-   * by `PIPELINE_NAME`.
+   * The pipeline. It must be a definition listed in `pipelines` (the config the handler is bundled with):
+   * the handler looks it up there by `PIPELINE_NAME`.
    */
   readonly definition: PipelineDefinition;
+  /**
+   * The config file that lists `definition`, and its pipelines, as `loadCatalog()` returns them: the
+   * deployed functions bundle an entry that imports this file (esbuild), so your own pipelines deploy as the
+   * examples do. `StreamfoldApp` passes it for you.
+   * @default - the built-in examples' config
+   */
+  readonly pipelines?: PipelineSource;
 
   /**
    * An existing stream to read instead of creating one. The function gets read access to it (and
@@ -230,7 +243,9 @@ export class StreamAggregation extends Construct {
 
   public constructor(scope: Construct, id: string, props: StreamAggregationProps) {
     super(scope, id);
-    const resolved = resolveProps(props, pipelines);
+    const source = props.pipelines ?? BUILT_IN_PIPELINES;
+    const resolved = resolveProps(props, source);
+    const entries = handlerEntries(source.configFile);
     const { definition, removalPolicy } = resolved;
     this.definition = definition;
 
@@ -270,7 +285,7 @@ export class StreamAggregation extends Construct {
       removalPolicy: TRANSIENT,
     });
     this.aggregateFunction = new NodejsFunction(this, 'AggregateFunction', {
-      ...functionBase(AGGREGATE_ENTRY),
+      ...functionBase(entries.aggregate, entries),
       description: `streamfold ${definition.name}: folds Kinesis batches into windows, exactly once`,
       memorySize: resolved.memorySize,
       timeout: resolved.timeout,
@@ -326,7 +341,7 @@ export class StreamAggregation extends Construct {
       removalPolicy: TRANSIENT,
     });
     this.finalizeFunction = new NodejsFunction(this, 'FinalizeFunction', {
-      ...functionBase(FINALIZE_ENTRY),
+      ...functionBase(entries.finalize, entries),
       description: `streamfold ${definition.name}: marks windows final after their end plus allowed lateness`,
       memorySize: FINALIZER_SETTINGS.memorySize,
       timeout: FINALIZER_SETTINGS.timeout,
@@ -406,13 +421,13 @@ export class StreamAggregation extends Construct {
 }
 
 /** What both functions share: arm64, the newest Node.js, local esbuild bundling with source maps. */
-const functionBase = (entry: string): NodejsFunctionProps => ({
+const functionBase = (entry: string, entries: HandlerEntries): NodejsFunctionProps => ({
   entry,
   handler: 'handler',
   runtime: FUNCTION_RUNTIME,
   architecture: Architecture.ARM_64,
-  projectRoot: PROJECT_ROOT,
-  depsLockFilePath: LOCK_FILE,
+  projectRoot: entries.projectRoot,
+  depsLockFilePath: entries.depsLockFile,
   bundling: {
     minify: true,
     sourceMap: true,

@@ -21,3 +21,13 @@ export class StreamAggregationError extends Error {
     super(`Pipeline "${pipeline}": ${prop} ${problem} (given ${given})`);
   }
 }
+
+/**
+ * The functions cannot be bundled as configured: no lock file in the project that `cdk synth` runs in.
+ *
+ * @example
+ * throw new BundlingSetupError('No lock file (package-lock.json, …) in /home/me/shop or above: run npm install first');
+ */
+export class BundlingSetupError extends Error {
+  public override readonly name = 'BundlingSetupError';
+}

@@ -1,7 +1,7 @@
 import type { Duration } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 
-/** The CloudWatch namespace of the handler's metrics (`functions/aggregate.ts`, Powertools Metrics, EMF). */
+/** The CloudWatch namespace of the handler's metrics (`createAggregateHandler`, Powertools Metrics, EMF). */
 export const HANDLER_METRICS_NAMESPACE = 'streamfold';
 
 /**

@@ -7,8 +7,9 @@ export {
   LIMITS,
   STREAM_AGGREGATION_DEFAULTS,
 } from './defaults.ts';
-export { StreamAggregationError } from './errors.ts';
+export { BundlingSetupError, StreamAggregationError } from './errors.ts';
 export { buildFailureQueues, type FailureQueues, sendOnlyDestination } from './failureQueues.ts';
+export { type HandlerEntries, handlerEntries } from './handlerEntries.ts';
 export {
   HANDLER_METRIC_NAMES,
   HANDLER_METRICS_NAMESPACE,
@@ -19,5 +20,10 @@ export {
 } from './handlerMetrics.ts';
 export { ACTIONS, aggregateStatements, finalizerStatements } from './permissions.ts';
 export { type ResolvedProps, resolveProps } from './resolveProps.ts';
-export { FUNCTION_RUNTIME, StreamAggregation, type StreamAggregationProps } from './StreamAggregation.ts';
+export {
+  FUNCTION_RUNTIME,
+  type PipelineSource,
+  StreamAggregation,
+  type StreamAggregationProps,
+} from './StreamAggregation.ts';
 export { buildTable, toCdkAttribute } from './tables.ts';

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { Duration, type RemovalPolicy, Token } from 'aws-cdk-lib';
 import { type IStream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -8,7 +9,7 @@ import { formatDuration } from '../../shared/time/duration.ts';
 import { ALARM_SETTINGS, STREAM_AGGREGATION_DEFAULTS as D, LIMITS } from './defaults.ts';
 import { StreamAggregationError } from './errors.ts';
 import { HANDLER_METRIC_NAMES, type HandlerMetricName, isHandlerMetricName } from './handlerMetrics.ts';
-import type { StreamAggregationProps } from './StreamAggregation.ts';
+import type { PipelineSource, StreamAggregationProps } from './StreamAggregation.ts';
 
 /** How the construct gets its stream. */
 export type StreamPlan =
@@ -59,14 +60,13 @@ const seconds = (duration: Duration): number => duration.toSeconds({ integral: f
  * {@link StreamAggregationError} naming the pipeline, the prop and the value given, before any resource
  * exists.
  *
- * @param registered - the pipelines the bundled handler knows (`pipelines.ts`), looked up by `PIPELINE_NAME`
+ * @param source - the config the bundled handler imports, whose pipelines it looks up by `PIPELINE_NAME`
  * @example
- * const resolved = resolveProps({ definition: ohlc, batchSize: 500 }, pipelines);
+ * const resolved = resolveProps({ definition: ohlc, batchSize: 500 }, await loadCatalog());
  */
-export const resolveProps = (
-  props: StreamAggregationProps,
-  registered: readonly PipelineDefinition[],
-): ResolvedProps => {
+export const resolveProps = (props: StreamAggregationProps, source: PipelineSource): ResolvedProps => {
+  const registered = source.pipelines;
+  const configName = basename(source.configFile);
   const { definition } = props;
   const pipeline = definition.name;
   const fail = (prop: string, given: string | number, problem: string): never => {
@@ -96,13 +96,13 @@ export const resolveProps = (
     fail(
       'definition',
       `"${pipeline}"`,
-      `must be listed in pipelines.ts, where the deployed handler looks it up by PIPELINE_NAME (listed: ${registered.map((p) => p.name).join(', ')})`,
+      `must be listed in ${configName}, where the deployed handler looks it up by PIPELINE_NAME (listed: ${registered.map((p) => p.name).join(', ')})`,
     );
   } else if (same !== definition) {
     fail(
       'definition',
       `a different definition named "${pipeline}"`,
-      'must be the very definition listed in pipelines.ts: the handler folds with that one, the tables would be built from this one',
+      `must be the very definition listed in ${configName}: the handler folds with that one, the tables would be built from this one`,
     );
   }
 

@@ -5,13 +5,18 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
-import { StreamAggregation } from '../constructs/StreamAggregation.ts';
+import { type PipelineSource, StreamAggregation } from '../constructs/StreamAggregation.ts';
 import { AppContextError } from '../errors.ts';
 
 /** Properties of a {@link StreamfoldStack}. */
 export interface StreamfoldStackProps extends StackProps {
   /** The pipelines to deploy, one `StreamAggregation` each; at least one. */
   readonly pipelines: readonly PipelineDefinition[];
+  /**
+   * The config that lists them, which the deployed handlers import.
+   * @default - the built-in examples' config
+   */
+  readonly source?: PipelineSource;
   /**
    * Send every alarm to this address (through an encrypted SNS topic; confirm the subscription email).
    * @default - no topic; alarms have no actions
@@ -65,6 +70,7 @@ export class StreamfoldStack extends Stack {
       const id = pascalCase(definition.name);
       const aggregation = new StreamAggregation(this, id, {
         definition,
+        ...(props.source !== undefined ? { pipelines: props.source } : {}),
         ...(this.alarmTopic !== undefined ? { alarmTopic: this.alarmTopic } : {}),
         ...(props.removalPolicy !== undefined ? { removalPolicy: props.removalPolicy } : {}),
         ...(props.resourcePrefix !== undefined ? { resourcePrefix: props.resourcePrefix } : {}),

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ownModule } from '../../shared/runtime/ownModule.ts';
 import { LOCAL_ACCOUNT_ID } from './constants.ts';
 import { FUNCTION_DEFAULTS } from './defaults.ts';
 import { FunctionError } from './errors.ts';
@@ -11,7 +12,7 @@ import type { FunctionLogLine, InvokeResult, Invoker } from './types.ts';
 export interface WorkerInvokerOptions {
   /**
    * The handler module: a path (relative to the current directory) or a `file:` URL; TypeScript is fine.
-   * @default this repository's `functions/aggregate.ts` (the deployed aggregation handler)
+   * @default `functions/aggregate.ts` (the deployed aggregation handler, with the config found from the current directory or `STREAMFOLD_CONFIG`)
    */
   readonly module?: string | URL;
   /**
@@ -92,8 +93,8 @@ const tsxApiUrl = (): string => {
   return pathToFileURL(join(dirname(require.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
 };
 
-const DEFAULT_MODULE = new URL('../../functions/aggregate.ts', import.meta.url);
-const ENTRY = new URL('./handlerWorker.ts', import.meta.url);
+const DEFAULT_MODULE = ownModule('../../functions/aggregate', import.meta.url);
+const ENTRY = ownModule('./handlerWorker', import.meta.url);
 
 const moduleUrl = (module: string | URL): string =>
   module instanceof URL ? module.href : pathToFileURL(resolve(module)).href;

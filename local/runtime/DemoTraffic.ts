@@ -1,13 +1,18 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
 import { GENERATORS } from '../../shared/producer/generators/generatorFor.ts';
-import type { GeneratedRecord } from '../../shared/producer/generators/types.ts';
+import type { GeneratedRecord, RecordGenerator } from '../../shared/producer/generators/types.ts';
 import { Producer } from '../../shared/producer/Producer.ts';
 
 /** Options of {@link DemoTraffic}. */
 export interface DemoTrafficOptions {
   readonly kinesis: KinesisClient;
   readonly pipelines: readonly PipelineDefinition[];
+  /**
+   * The traffic of each pipeline, by name; pipelines without one get none.
+   * @default GENERATORS - the built-in examples' generators
+   */
+  readonly generators?: ReadonlyMap<string, RecordGenerator>;
   /**
    * Records per second per pipeline.
    * @default 25
@@ -56,7 +61,7 @@ export class DemoTraffic {
 
   public start(): void {
     for (const [i, definition] of this.options.pipelines.entries()) {
-      const generator = GENERATORS.get(definition.name);
+      const generator = (this.options.generators ?? GENERATORS).get(definition.name);
       if (generator === undefined) continue;
       this.loops.push(this.run(definition, generator, (this.options.seed ?? 1) + i));
     }
@@ -72,11 +77,7 @@ export class DemoTraffic {
     await Promise.all(this.loops);
   }
 
-  private async run(
-    definition: PipelineDefinition,
-    generator: NonNullable<ReturnType<typeof GENERATORS.get>>,
-    seed: number,
-  ): Promise<void> {
+  private async run(definition: PipelineDefinition, generator: RecordGenerator, seed: number): Promise<void> {
     const counts: DemoCounts = { produced: 0, malformed: 0, failed: 0 };
     this.counts.set(definition.name, counts);
     const producer = new Producer({

@@ -21,6 +21,12 @@ import { PipelineCounters } from './PipelineCounters.ts';
 export interface LocalRuntimeOptions {
   readonly pipelines: readonly PipelineDefinition[];
   /**
+   * The config file that lists the pipelines; the handler workers load it (`STREAMFOLD_CONFIG`), as the
+   * deployed handler imports it.
+   * @default - the nearest streamfold.config.ts from the current directory, else the built-in examples
+   */
+  readonly configFile?: string;
+  /**
    * Which local DynamoDB to start: dynalite (in-process, instant) or AWS's DynamoDB Local (Java).
    * @default 'dynalite'
    */
@@ -85,7 +91,7 @@ export interface LocalPipeline {
 /**
  * The whole pipeline on one machine: local Kinesis and DynamoDB (started, or given by endpoint), the
  * streams and tables created exactly as the CDK stack defines them, one local event source mapping per
- * pipeline invoking the deployed handler module (`functions/aggregate.ts`) in worker threads with the same
+ * pipeline invoking the deployed handler (`createAggregateHandler`, through `functions/aggregate.ts` with the same config) in worker threads with the same
  * settings as the stack, and the finalizer on a timer.
  *
  * @example
@@ -165,6 +171,7 @@ export class LocalRuntime {
             RESULTS_TABLE: names.resultsTable,
             DEAD_LETTER_TABLE: names.deadLetterTable,
             DYNAMODB_ENDPOINT: dynamodbEndpoint as string,
+            ...(options.configFile !== undefined ? { STREAMFOLD_CONFIG: options.configFile } : {}),
             AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
             ...options.functionEnv,
           },

@@ -53,7 +53,7 @@ describe('Function: devHints', () => {
     expect(hints).toContain('--input ../samples/trades.ndjson --retime');
   });
 
-  it('names a pipeline of pipelines.ts that is not an example by its module, and suggests no sample it lacks', () => {
+  it('names a pipeline of your config by its name, and suggests no sample it lacks', () => {
     // Prepare
     const actions = definePipeline({
       name: 'actions',
@@ -67,11 +67,13 @@ describe('Function: devHints', () => {
     });
 
     // Act
-    const hints = devHints({ endpoints, pipelines: [running(actions)], cwd: ROOT }).join('\n');
+    const hints = devHints({ endpoints, pipelines: [running(actions)], cwd: ROOT, samples: new Map() }).join(
+      '\n',
+    );
 
     // Assess
-    expect(hints).toContain('npx streamfold top pipelines.ts#actions --metric actions --chart');
-    expect(hints).toContain('npx streamfold query pipelines.ts#actions --endpoint');
+    expect(hints).toContain('npx streamfold top actions --metric actions --chart');
+    expect(hints).toContain('npx streamfold query actions --endpoint');
     expect(hints).not.toContain('produce');
   });
 });

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalRuntime } from '../../local/runtime/LocalRuntime.ts';
-import { pipelines } from '../../pipelines.ts';
 import { BatchFolder, buildFoldReport } from '../../shared/fold/index.ts';
 import { generatorFor } from '../../shared/producer/generators/index.ts';
 import { Producer } from '../../shared/producer/Producer.ts';
 import { queryWindows, toReportResult } from '../../shared/query/index.ts';
 import type { SourceRecord } from '../../shared/record/types.ts';
+import projectConfig from '../../streamfold.config.ts';
 import { runCliProcess } from '../helpers/runCliProcess.ts';
 import { scanAll } from '../helpers/scanAll.ts';
+
+const { pipelines } = projectConfig;
 
 /**
  * The whole local pipeline, as a user runs it: kinesis-local and dynalite, streams and tables from the same

@@ -9,8 +9,10 @@ import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aw
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigurationError, readConfig } from '../../functions/commons/config.ts';
-import { ohlc } from '../../shared/examples/index.ts';
+import { EXAMPLE_PIPELINES, ohlc } from '../../shared/examples/index.ts';
 import { kinesisEvent, sequenceNumber } from '../helpers/kinesisEvent.ts';
+
+const EXAMPLES = [...EXAMPLE_PIPELINES.values()];
 
 const ddb = mockClient(DynamoDBClient);
 
@@ -38,7 +40,7 @@ const lambdaContext = (): Context => ({
 describe('Function: readConfig', () => {
   it('reads the pipeline, tables and defaults', () => {
     // Act
-    const config = readConfig({ ...ENV });
+    const config = readConfig({ ...ENV }, EXAMPLES);
 
     // Assess
     expect(config).toStrictEqual({
@@ -54,12 +56,15 @@ describe('Function: readConfig', () => {
 
   it('reads the optional settings', () => {
     // Act
-    const config = readConfig({
-      ...ENV,
-      SAFETY_MARGIN_MS: '500',
-      WRITE_CONCURRENCY: '4',
-      DYNAMODB_ENDPOINT: 'http://localhost:8000',
-    });
+    const config = readConfig(
+      {
+        ...ENV,
+        SAFETY_MARGIN_MS: '500',
+        WRITE_CONCURRENCY: '4',
+        DYNAMODB_ENDPOINT: 'http://localhost:8000',
+      },
+      EXAMPLES,
+    );
 
     // Assess
     expect(config).toMatchObject({
@@ -75,7 +80,7 @@ describe('Function: readConfig', () => {
     ['an empty SAFETY_MARGIN_MS means the default', { SAFETY_MARGIN_MS: '' }, { safetyMarginMs: 3000 }],
   ])('%s', (_label, extra, expected) => {
     // Act
-    const config = readConfig({ ...ENV, ...extra });
+    const config = readConfig({ ...ENV, ...extra }, EXAMPLES);
 
     // Assess
     expect(config).toMatchObject(expected);
@@ -91,7 +96,7 @@ describe('Function: readConfig', () => {
     [
       'PIPELINE_NAME names no pipeline',
       { PIPELINE_NAME: 'ohcl' },
-      'PIPELINE_NAME "ohcl" names no pipeline in pipelines.ts (known: requests-by-ip, category-averages, ohlc, sensor-stats)',
+      'PIPELINE_NAME "ohcl" names no pipeline of the bundled config (known: requests-by-ip, category-averages, ohlc, sensor-stats)',
     ],
     [
       'RESULTS_TABLE is missing',
@@ -123,7 +128,7 @@ describe('Function: readConfig', () => {
     const env: NodeJS.ProcessEnv = { ...ENV, ...change };
 
     // Act
-    const read = () => readConfig(env);
+    const read = () => readConfig(env, EXAMPLES);
 
     // Assess
     expect(read).toThrow(new ConfigurationError(message));

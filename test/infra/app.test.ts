@@ -7,7 +7,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp, STACK_NAME } from '../../infra/createApp.ts';
 import { AppContextError } from '../../infra/errors.ts';
-import { pipelines } from '../../pipelines.ts';
+import projectConfig from '../../streamfold.config.ts';
+
+const { pipelines } = projectConfig;
 
 /** Synth without bundling or the built-in CloudFormation validation: for tests of the context only. */
 const quickApp = (context: Record<string, unknown>): App =>
@@ -62,7 +64,7 @@ describe('CDK app', () => {
       rmSync(assembly.directory, { recursive: true, force: true });
     });
 
-    it('synthesizes one stack with every pipeline of pipelines.ts, offline', () => {
+    it('synthesizes one stack with every pipeline of streamfold.config.ts, offline', () => {
       // Assess
       expect(assembly.stacks.map((stack) => stack.stackName)).toStrictEqual([STACK_NAME]);
       template.resourceCountIs('AWS::Kinesis::Stream', pipelines.length);
@@ -166,7 +168,7 @@ describe('CDK app', () => {
       expect(streamOutputs).toStrictEqual(['OhlcStreamName', 'RequestsByIpStreamName']);
     });
 
-    it('refuses a pipeline name that pipelines.ts does not list', () => {
+    it('refuses a pipeline name that the config does not list', () => {
       // Act
       const error = errorOf({ pipelines: 'ohlc,trades' });
 

@@ -179,9 +179,9 @@ describe('Class: StreamAggregation (validation)', () => {
       'definition.rankBy must name metrics of the pipeline (open, high, low, close, volume, vwap, trades) (given "turnover")',
     ],
     [
-      'a definition that differs from the one in pipelines.ts',
+      'a definition that differs from the one in streamfold.config.ts',
       () => ({ definition: { ...ohlc, description: 'edited' } }),
-      'definition must be the very definition listed in pipelines.ts: the handler folds with that one, the tables would be built from this one (given a different definition named "ohlc")',
+      'definition must be the very definition listed in streamfold.config.ts: the handler folds with that one, the tables would be built from this one (given a different definition named "ohlc")',
     ],
   ])('refuses %s', (_case, props, message) => {
     // Act
@@ -192,14 +192,14 @@ describe('Class: StreamAggregation (validation)', () => {
     expect((error as Error).message).toBe(`${prefix}${message}`);
   });
 
-  it('refuses a pipeline that pipelines.ts does not list', () => {
+  it('refuses a pipeline that the config does not list', () => {
     // Act
     const error = errorOf({ definition: unregistered });
 
     // Assess
     expect(error).toBeInstanceOf(StreamAggregationError);
     expect((error as Error).message).toBe(
-      'Pipeline "custom": definition must be listed in pipelines.ts, where the deployed handler looks it up by PIPELINE_NAME (listed: requests-by-ip, category-averages, ohlc, sensor-stats) (given "custom")',
+      'Pipeline "custom": definition must be listed in streamfold.config.ts, where the deployed handler looks it up by PIPELINE_NAME (listed: requests-by-ip, category-averages, ohlc, sensor-stats) (given "custom")',
     );
   });
 

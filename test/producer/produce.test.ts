@@ -323,7 +323,10 @@ describe('Command: streamfold produce (usage errors)', () => {
     [['trades'], /Give exactly one source/],
     [['trades', '--input', 'samples/trades.ndjson', '--generate', 'ohlc'], /Give exactly one source/],
     [['-', '--input', 'samples/trades.ndjson'], /"-" \(the pipeline's own stream\) needs --generate/],
-    [['trades', '--generate', 'my-pipeline'], /--generate needs a built-in example pipeline/],
+    [
+      ['trades', '--generate', 'my-pipeline'],
+      /Unknown pipeline \(--generate\) "my-pipeline": .*lists requests-by-ip, category-averages, ohlc, sensor-stats/,
+    ],
     [['trades', '--input', 'no/such/file.ndjson'], /Input file not found: no\/such\/file.ndjson/],
     [
       ['trades', '--input', 'samples/trades.ndjson', '--seed', '3'],

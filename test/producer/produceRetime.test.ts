@@ -152,7 +152,7 @@ describe('Command: streamfold produce --retime', () => {
     ],
     [
       ['nowhere', '--input', 'samples/trades.ndjson', '--retime'],
-      'no pipeline of pipelines.ts reads stream "nowhere"',
+      'no pipeline of your config reads stream "nowhere"',
     ],
     [
       [
