@@ -269,7 +269,7 @@ describe('Command: streamfold query', () => {
   });
 
   it.each([
-    [['query', 'nope'], 'Unknown pipeline "nope": not a built-in example'],
+    [['query', 'nope'], 'Unknown pipeline "nope": streamfold.config.ts (found from'],
     [
       ['query', 'ohlc', '--from', 'yesterday'],
       '--from must be an ISO 8601 time such as 2026-11-21T08:30:00Z (given "yesterday")',
