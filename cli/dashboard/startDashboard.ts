@@ -56,6 +56,7 @@ export const startDashboard = (options: StartDashboardOptions): Promise<Dashboar
           ...(request.metric !== undefined ? { metric: request.metric } : {}),
           ...(request.groups !== undefined ? { groups: request.groups } : {}),
           ...(request.rangeWindows !== undefined ? { rangeWindows: request.rangeWindows } : {}),
+          ...(request.rollupRange !== undefined ? { rollupRange: request.rollupRange } : {}),
         });
       } catch (error) {
         throw options.explain?.(error, request.definition) ?? error;
