@@ -173,6 +173,9 @@
         ? '(counters: not reported here; see streamfold dev, or CloudWatch when deployed)'
         : `(${view.countersSpan})`;
     root.dataset.updatedAt = String(view.nowMs);
+    // What the charts over time show, for people's tools and the browser test: the range and its points' starts.
+    root.dataset.range = view.range;
+    root.dataset.starts = JSON.stringify(view.starts);
     root.dataset.records = String(view.results.reduce((sum, r) => sum + (r.records ?? 0), 0));
 
     const { metricSelect, rangeSelect, groupSelect } = s.controls;
@@ -180,7 +183,7 @@
     if ([...rangeSelect.options].map((o) => o.value).join(',') !== rangeValues) {
       rangeSelect.replaceChildren(...view.ranges.map((r) => el('option', { value: r.value }, r.label)));
     }
-    rangeSelect.value = view.range;
+    rangeSelect.value = s.range;
     const note = root.querySelector('[data-field="series-note"]');
     note.textContent = view.seriesError ?? view.seriesNote ?? '';
     note.className = view.seriesError === undefined ? 'note' : 'note error';
@@ -429,6 +432,8 @@
     const response = await fetch(`/api/view?${query}`);
     const body = await response.json();
     if (!response.ok) throw new Error(body.error ?? response.statusText);
+    // An answer for a range no longer chosen (the selector changed while it was on its way) is dropped.
+    if (body.range !== s.range) return;
     render(name, body);
   };
 
