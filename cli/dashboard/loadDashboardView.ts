@@ -10,6 +10,7 @@ import { windowStartAtOrBefore } from '../../shared/query/windowStarts.ts';
 import { formatDuration } from '../../shared/time/duration.ts';
 import { deadLetterCounts } from './deadLetterCounts.ts';
 import { DashboardRequestError } from './errors.ts';
+import type { RollupSeriesCache } from './RollupSeriesCache.ts';
 import { canRollUp, rangeChoices, rollupRangeOf } from './ranges.ts';
 import { DASHBOARD_MAX_ROLLUP_QUERIES, type SeriesSource, seriesSourceFor } from './seriesSource.ts';
 import type {
@@ -59,6 +60,11 @@ export interface DashboardViewOptions extends ResultsTableTarget {
    * @default 20
    */
   readonly maxRollupQueries?: number;
+  /**
+   * Rollup reads to reuse between views (the dashboard server keeps one for its lifetime).
+   * @default - every view reads its rollup range afresh
+   */
+  readonly rollupCache?: RollupSeriesCache;
   /**
    * The current time, epoch ms.
    * @default Date.now()
@@ -127,7 +133,7 @@ const sourceOf = (
       );
     }
     const source = canRollUp(definition, rollup.everyMs)
-      ? seriesSourceFor(definition, { rollup }, nowMs, maxQueries)
+      ? seriesSourceFor(definition, { rollup }, nowMs, maxQueries, options.rollupCache)
       : undefined;
     return {
       source,
@@ -150,6 +156,7 @@ const seriesNoteOf = (
   definition: PipelineDefinition,
   source: SeriesSource | undefined,
   nowMs: number,
+  readAtMs: number,
 ): string | undefined => {
   if (source === undefined) return undefined;
   const { sizeMs, advanceMs } = definition.window;
@@ -168,7 +175,11 @@ const seriesNoteOf = (
           .replace('T', ' ')} UTC) is partial: it is still receiving records.`
       : '';
   const capital = source.range.every.charAt(0).toUpperCase() + source.range.every.slice(1);
-  return `${capital} rollups: each point merges the ${unit}'s ${what} (lines, quantiles and candles alike), by the ${unit}'s start (UTC).${partial}`;
+  const age =
+    readAtMs < nowMs
+      ? ` Read ${Math.round((nowMs - readAtMs) / 1000)} s ago (a rollup is not read again on every refresh).`
+      : '';
+  return `${capital} rollups: each point merges the ${unit}'s ${what} (lines, quantiles and candles alike), by the ${unit}'s start (UTC).${partial}${age}`;
 };
 
 /** The first metrics of kinds first, max, min and last: a candle's open, high, low and close. */
@@ -227,11 +238,12 @@ export const loadDashboardView = async (options: DashboardViewOptions): Promise<
   const { source } = chosen;
   let seriesError: string | undefined;
   let found: readonly WindowResult[] = [];
+  let readAtMs = nowMs;
   if (source === undefined) {
     seriesError = `${definition.name}'s windows of ${formatDuration(spec.sizeMs)}${spec.advanceMs !== spec.sizeMs ? ` every ${formatDuration(spec.advanceMs)}` : ''} do not tile ${chosen.range}: choose another range`;
   } else {
     try {
-      found = await source.read({ ...target, groups, nowMs });
+      ({ results: found, readAtMs } = await source.read({ ...target, groups, nowMs }));
     } catch (error) {
       if (!(error instanceof QueryCostError || error instanceof QueryInputError)) throw error;
       seriesError =
@@ -335,7 +347,7 @@ export const loadDashboardView = async (options: DashboardViewOptions): Promise<
     starts: starts.map((s) => new Date(s).toISOString()),
     stepMs: chosen.stepMs,
     resolution: options.rollupRange !== undefined ? 'rollups' : 'windows',
-    seriesNote: seriesNoteOf(definition, source, nowMs),
+    seriesNote: seriesNoteOf(definition, source, nowMs, readAtMs),
     seriesError,
     series,
     quantiles,

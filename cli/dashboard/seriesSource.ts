@@ -3,6 +3,7 @@ import { queryWindows } from '../../shared/query/queryWindows.ts';
 import { rollup } from '../../shared/query/rollup.ts';
 import type { ResultsTableTarget } from '../../shared/query/types.ts';
 import { windowStartAtOrBefore, windowStartsBetween } from '../../shared/query/windowStarts.ts';
+import type { RollupSeriesCache } from './RollupSeriesCache.ts';
 import type { RollupRange } from './ranges.ts';
 
 /** Queries a rollup range may make per refresh of a pipeline's view before the page shows why not. */
@@ -15,6 +16,14 @@ export interface SeriesRequest extends ResultsTableTarget {
   readonly nowMs: number;
 }
 
+/** What a {@link SeriesSource} read. */
+export interface SeriesRead {
+  /** Every result of the groups whose window (or bucket) starts at one of the source's `starts`. */
+  readonly results: readonly WindowResult[];
+  /** When they were read, epoch ms: earlier than `nowMs` when a rollup read was reused. */
+  readonly readAtMs: number;
+}
+
 /** Where the dashboard's charts over time read their points, and which points they are. */
 export interface SeriesSource {
   /** `windows`: one point per stored window; `rollups`: one per merged bucket (hour, day). */
@@ -25,8 +34,7 @@ export interface SeriesSource {
   readonly stepMs: number;
   /** The rollup range read, for `rollups`. */
   readonly range: RollupRange | undefined;
-  /** Every result of the groups whose window (or bucket) starts at one of `starts`. */
-  read(request: SeriesRequest): Promise<readonly WindowResult[]>;
+  read(request: SeriesRequest): Promise<SeriesRead>;
 }
 
 /**
@@ -64,7 +72,7 @@ export const windowSeriesSource = (
             ).results,
         ),
       );
-      return found.flat();
+      return { results: found.flat(), readAtMs: request.nowMs };
     },
   };
 };
@@ -74,7 +82,9 @@ export const windowSeriesSource = (
  * buckets (merged sketches, first/max/min/last and sums), the newest bucket the one holding `nowMs`
  * (partial). One `rollup` call for all the groups, so its cost guard (`maxQueries`) counts them together:
  * a group with every `groupBy` field is one Query; a partial group would list the groups window by
- * window first, and is refused by the guard for any range of a few hundred windows.
+ * window first, and is refused by the guard for any range of a few hundred windows. With a `cache`, a
+ * read of the same groups and buckets is reused for its `reuseMs` (the page refreshes every 2 s; an
+ * hour's points barely move in that time, and each read reads every window of the range).
  *
  * @throws {QueryCostError} from `read` when the groups cost more than `maxQueries` Queries.
  * @example
@@ -84,6 +94,7 @@ export const rollupSeriesSource = (
   range: RollupRange,
   nowMs: number,
   maxQueries: number = DASHBOARD_MAX_ROLLUP_QUERIES,
+  cache?: RollupSeriesCache,
 ): SeriesSource => {
   const toMs = Math.floor(nowMs / range.everyMs) * range.everyMs + range.everyMs;
   const fromMs = toMs - range.buckets * range.everyMs;
@@ -94,7 +105,17 @@ export const rollupSeriesSource = (
     range,
     read: async (request) => {
       // No group: nothing to draw (rollup would list every group of the range).
-      if (request.groups.length === 0) return [];
+      if (request.groups.length === 0) return { results: [], readAtMs: request.nowMs };
+      const { definition } = request;
+      const key = JSON.stringify([
+        request.tableName,
+        definition.name,
+        range.id,
+        toMs,
+        request.groups.map((group) => definition.groupBy.map((field) => group[field] ?? null)),
+      ]);
+      const kept = cache?.get(key, request.nowMs);
+      if (kept !== undefined) return kept;
       const outcome = await rollup({
         ...request,
         fromMs,
@@ -104,7 +125,8 @@ export const rollupSeriesSource = (
         nowMs: request.nowMs,
         maxQueries,
       });
-      return outcome.results;
+      cache?.set(key, outcome.results, request.nowMs);
+      return { results: outcome.results, readAtMs: request.nowMs };
     },
   };
 };
@@ -128,7 +150,8 @@ export const seriesSourceFor = (
   range: SeriesRange,
   nowMs: number,
   maxRollupQueries: number = DASHBOARD_MAX_ROLLUP_QUERIES,
+  cache?: RollupSeriesCache,
 ): SeriesSource =>
   range.rollup !== undefined
-    ? rollupSeriesSource(range.rollup, nowMs, maxRollupQueries)
+    ? rollupSeriesSource(range.rollup, nowMs, maxRollupQueries, cache)
     : windowSeriesSource(definition, range.windows, nowMs);

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDashboardView } from '../../cli/dashboard/loadDashboardView.ts';
+import { RollupSeriesCache } from '../../cli/dashboard/RollupSeriesCache.ts';
 import { dynamoDbClient } from '../../local/services/clients.ts';
 import { startDynalite } from '../../local/services/startDynalite.ts';
 import type { LocalService } from '../../local/services/types.ts';
@@ -339,5 +340,38 @@ describe('Function: loadDashboardView, rollup ranges', () => {
     expect(view.ranges.map((r) => r.value)).toStrictEqual(['15', '30', '60', '180', '360']);
     expect(view.seriesError).toBe("seven-minutes's windows of 7m do not tile an hour: choose another range");
     expect(view.starts).toStrictEqual([]);
+  });
+
+  it('reuses a rollup read for 30 s on the dashboard server, and reads again after', async () => {
+    // Prepare: a symbol of its own, so the other views are unchanged
+    const cache = new RollupSeriesCache();
+    const trade = (qty: number, time: string): string =>
+      JSON.stringify({ symbol: 'NEWCO', price: 10, qty, time });
+    await writeLines(client, ohlc, tradeTables, [trade(5, '2026-11-21T09:05:00Z')], '2026-11-21T09:05:10Z');
+    const viewAt = (nowMs: number, rollupCache?: RollupSeriesCache) =>
+      loadDashboardView({
+        client,
+        tableName: tradeTables.resultsTable,
+        definition: ohlc,
+        nowMs,
+        rollupRange: '24h',
+        groups: [{ symbol: 'NEWCO' }],
+        ...(rollupCache !== undefined ? { rollupCache } : {}),
+      });
+
+    // Act: read; a new trade; 10 s later (reused), 30 s later (read again), and without a cache
+    const first = await viewAt(NOW, cache);
+    await writeLines(client, ohlc, tradeTables, [trade(7, '2026-11-21T09:06:00Z')], '2026-11-21T09:06:10Z');
+    const reused = await viewAt(NOW + 10_000, cache);
+    const again = await viewAt(NOW + 30_000, cache);
+    const fresh = await viewAt(NOW);
+
+    // Assess: the hour 09 bucket's volume
+    expect(first.series[0]?.values[23]).toBe(5);
+    expect(reused.series[0]?.values[23]).toBe(5);
+    expect(reused.seriesNote).toContain('Read 10 s ago');
+    expect(again.series[0]?.values[23]).toBe(12);
+    expect(again.seriesNote).not.toContain('s ago');
+    expect(fresh.series[0]?.values[23]).toBe(12);
   });
 });
