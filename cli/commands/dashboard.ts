@@ -154,6 +154,8 @@ export const registerDashboard = (program: Command): void => {
         'The page reads results with your own AWS credentials, through this process; nothing is public.',
         'Open the printed address (it holds a random token; without it every request gets 403).',
         '`streamfold dev` starts one for its local stack and prints its address.',
+        'Ranges: the last 15–360 windows, or the last 24 hours (hourly) and 7 days (daily) as rollups of the',
+        'stored windows (as `streamfold query --every 1h|1d`), read again at most every 30 s.',
         '',
         'Examples:',
         '  streamfold dashboard --endpoint http://127.0.0.1:8000           # a running `streamfold dev`',

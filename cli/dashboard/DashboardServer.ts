@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
 import { DashboardError, DashboardRequestError } from './errors.ts';
 import { dashboardPage } from './page.ts';
+import { ROLLUP_RANGES, rollupRangeOf } from './ranges.ts';
 import type { DashboardView } from './types.ts';
 
 /** What the server asks for a pipeline's view (see `loadDashboardView`). */
@@ -16,6 +17,8 @@ export interface ViewRequest {
   readonly metric?: string;
   readonly groups?: readonly Readonly<Record<string, string>>[];
   readonly rangeWindows?: number;
+  /** A rollup range's id (`ROLLUP_RANGES`), instead of `rangeWindows`. */
+  readonly rollupRange?: string;
 }
 
 /** Options of {@link DashboardServer.start}. */
@@ -223,9 +226,10 @@ export class DashboardServer {
           );
         }
         const range = url.searchParams.get('range');
-        if (range !== null && !/^\d{1,4}$/.test(range)) {
+        const rollupRange = range === null ? undefined : rollupRangeOf(range);
+        if (range !== null && rollupRange === undefined && !/^\d{1,4}$/.test(range)) {
           throw new DashboardRequestError(
-            `range must be a number of windows (given ${JSON.stringify(range)})`,
+            `range must be a number of windows or one of ${ROLLUP_RANGES.map((r) => r.id).join(', ')} (given ${JSON.stringify(range)})`,
             400,
           );
         }
@@ -234,7 +238,8 @@ export class DashboardServer {
           definition,
           ...(metric !== undefined ? { metric } : {}),
           ...(groups.length > 0 ? { groups: parseGroups(groups) } : {}),
-          ...(range !== null ? { rangeWindows: Number(range) } : {}),
+          ...(rollupRange !== undefined ? { rollupRange: rollupRange.id } : {}),
+          ...(range !== null && rollupRange === undefined ? { rangeWindows: Number(range) } : {}),
         });
         this.send(response, 200, 'application/json; charset=utf-8', JSON.stringify(view));
         return;

@@ -1,12 +1,18 @@
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
+import type { WindowResult } from '../../shared/fold/windowResult.ts';
+import { QueryCostError, QueryInputError } from '../../shared/query/errors.ts';
 import { latestWindow } from '../../shared/query/latestWindow.ts';
 import { numericMetricNames } from '../../shared/query/numericMetrics.ts';
 import { queryWindows } from '../../shared/query/queryWindows.ts';
 import { topGroups } from '../../shared/query/topGroups.ts';
 import type { QueryResult, ResultsTableTarget } from '../../shared/query/types.ts';
-import { windowStartAtOrBefore, windowStartsBetween } from '../../shared/query/windowStarts.ts';
+import { windowStartAtOrBefore } from '../../shared/query/windowStarts.ts';
+import { formatDuration } from '../../shared/time/duration.ts';
 import { deadLetterCounts } from './deadLetterCounts.ts';
-import { seriesSourceFor } from './seriesSource.ts';
+import { DashboardRequestError } from './errors.ts';
+import type { RollupSeriesCache } from './RollupSeriesCache.ts';
+import { canRollUp, rangeChoices, rollupRangeOf } from './ranges.ts';
+import { DASHBOARD_MAX_ROLLUP_QUERIES, type SeriesSource, seriesSourceFor } from './seriesSource.ts';
 import type {
   Candles,
   DashboardCounters,
@@ -18,7 +24,7 @@ import type {
 
 /** Windows drawn over time when the page does not ask for another number. */
 export const DEFAULT_RANGE_WINDOWS = 30;
-/** At most this many windows over time (past it, rollups are the answer: see `seriesSourceFor`). */
+/** At most this many windows over time (longer ranges are rollups: see `ROLLUP_RANGES`). */
 export const MAX_RANGE_WINDOWS = 360;
 /** Groups drawn over time when the page chooses none: the top ones of the latest window. */
 export const DEFAULT_SERIES_GROUPS = 5;
@@ -45,6 +51,21 @@ export interface DashboardViewOptions extends ResultsTableTarget {
    */
   readonly rangeWindows?: number;
   /**
+   * A longer range read as rollups instead of windows: the id of one of `ROLLUP_RANGES` (`24h`, `7d`).
+   * @default - the windows of `rangeWindows`
+   */
+  readonly rollupRange?: string;
+  /**
+   * Most Queries a rollup range may make per view; past it the charts over time say why they are empty.
+   * @default 20
+   */
+  readonly maxRollupQueries?: number;
+  /**
+   * Rollup reads to reuse between views (the dashboard server keeps one for its lifetime).
+   * @default - every view reads its rollup range afresh
+   */
+  readonly rollupCache?: RollupSeriesCache;
+  /**
    * The current time, epoch ms.
    * @default Date.now()
    */
@@ -55,7 +76,7 @@ export interface DashboardViewOptions extends ResultsTableTarget {
   readonly countersSpan?: string | undefined;
 }
 
-const numberOf = (result: QueryResult | undefined, metric: string): number | null => {
+const numberOf = (result: WindowResult | undefined, metric: string): number | null => {
   const value = result?.metrics[metric];
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 };
@@ -89,6 +110,78 @@ const ranked = (
       }),
     );
 
+/** A group's identity whatever the order of its fields: its values in `groupBy` order. */
+const groupKeyOf = (definition: PipelineDefinition, group: Readonly<Record<string, string>>): string =>
+  JSON.stringify(definition.groupBy.map((field) => group[field] ?? ''));
+
+/** The source of the charts over time, or none when the pipeline's windows do not tile the rollup's buckets. */
+const sourceOf = (
+  options: DashboardViewOptions,
+  nowMs: number,
+): { source: SeriesSource | undefined; range: string; value: string; stepMs: number } => {
+  const { definition } = options;
+  const maxQueries = options.maxRollupQueries ?? DASHBOARD_MAX_ROLLUP_QUERIES;
+  if (options.rollupRange !== undefined) {
+    const rollup = rollupRangeOf(options.rollupRange);
+    if (rollup === undefined) {
+      throw new DashboardRequestError(
+        `Unknown range ${JSON.stringify(options.rollupRange)} (rollup ranges: ${rangeChoices(definition)
+          .filter((c) => !/^\d+$/.test(c.value))
+          .map((c) => c.value)
+          .join(', ')})`,
+        400,
+      );
+    }
+    const source = canRollUp(definition, rollup.everyMs)
+      ? seriesSourceFor(definition, { rollup }, nowMs, maxQueries, options.rollupCache)
+      : undefined;
+    return {
+      source,
+      range: rollup.every === 'daily' ? 'a day' : 'an hour',
+      value: rollup.id,
+      stepMs: rollup.everyMs,
+    };
+  }
+  const windows = Math.min(MAX_RANGE_WINDOWS, Math.max(1, options.rangeWindows ?? DEFAULT_RANGE_WINDOWS));
+  return {
+    source: seriesSourceFor(definition, { windows }, nowMs),
+    range: `${windows} windows`,
+    value: String(windows),
+    stepMs: definition.window.advanceMs,
+  };
+};
+
+/** What the page says under the chart over time: what a point is, and that the newest bucket is partial. */
+const seriesNoteOf = (
+  definition: PipelineDefinition,
+  source: SeriesSource | undefined,
+  nowMs: number,
+  readAtMs: number,
+): string | undefined => {
+  if (source === undefined) return undefined;
+  const { sizeMs, advanceMs } = definition.window;
+  const size = formatDuration(sizeMs);
+  if (source.range === undefined) {
+    return `Each point is one stored window of ${size}${advanceMs !== sizeMs ? ` (a new one every ${formatDuration(advanceMs)})` : ''}, by its start (UTC).`;
+  }
+  const unit = source.range.every === 'daily' ? 'day' : 'hour';
+  const what = advanceMs !== sizeMs ? `non-overlapping ${size} windows` : `${size} windows`;
+  const newest = source.starts[source.starts.length - 1];
+  const partial =
+    newest !== undefined && newest + source.stepMs > nowMs
+      ? ` The newest ${unit} (from ${new Date(newest)
+          .toISOString()
+          .slice(0, unit === 'day' ? 10 : 16)
+          .replace('T', ' ')} UTC) is partial: it is still receiving records.`
+      : '';
+  const capital = source.range.every.charAt(0).toUpperCase() + source.range.every.slice(1);
+  const age =
+    readAtMs < nowMs
+      ? ` Read ${Math.round((nowMs - readAtMs) / 1000)} s ago (a rollup is not read again on every refresh).`
+      : '';
+  return `${capital} rollups: each point merges the ${unit}'s ${what} (lines, quantiles and candles alike), by the ${unit}'s start (UTC).${partial}${age}`;
+};
+
 /** The first metrics of kinds first, max, min and last: a candle's open, high, low and close. */
 const candleMetrics = (definition: PipelineDefinition): Candles['metrics'] | undefined => {
   const of = (kind: string): string | undefined =>
@@ -101,12 +194,18 @@ const candleMetrics = (definition: PipelineDefinition): Candles['metrics'] | und
  * Reads what the web dashboard shows of one pipeline, through the query library only (so it works the
  * same on `streamfold dev` and on a deployed stack): the newest complete window with data and all its
  * results; its top groups by a metric, and those of the window still receiving records (partial); the
- * metric over the last `rangeWindows` windows for chosen groups (one Query per group); the first
- * quantiles metric of the first group as p50/p90/p99 bands; candles when the pipeline has first/max/
- * min/last metrics; today's dead letters by reason; and how old the newest result is.
+ * metric over time for chosen groups (one Query per group), over the last `rangeWindows` windows or,
+ * with `rollupRange`, over hours or days merged by the query library's `rollup` (see `seriesSourceFor`);
+ * the first quantiles metric of the first group as p50/p90/p99 bands; candles when the pipeline has
+ * first/max/min/last metrics; today's dead letters by reason; and how old the newest result is.
  *
+ * A rollup that would pass its cost guard (`maxRollupQueries`), or one the pipeline's windows cannot
+ * tile, leaves the charts over time empty with the reason in `seriesError`; the rest of the view is read.
+ *
+ * @throws {DashboardRequestError} for an unknown `rollupRange`.
  * @example
  * const view = await loadDashboardView({ client, tableName: 'streamfold-ohlc-results', definition: ohlc });
+ * const day = await loadDashboardView({ client, tableName: 'streamfold-ohlc-results', definition: ohlc, rollupRange: '24h' });
  */
 export const loadDashboardView = async (options: DashboardViewOptions): Promise<DashboardView> => {
   const { definition } = options;
@@ -120,10 +219,6 @@ export const loadDashboardView = async (options: DashboardViewOptions): Promise<
   };
   const numericMetrics = numericMetricNames(definition);
   const metric = options.metric ?? definition.rankBy[0] ?? numericMetrics[0];
-  const rangeWindows = Math.min(
-    MAX_RANGE_WINDOWS,
-    Math.max(1, options.rangeWindows ?? DEFAULT_RANGE_WINDOWS),
-  );
   const { window: spec } = definition;
 
   const latest = await latestWindow({ ...target, nowMs });
@@ -137,19 +232,38 @@ export const loadDashboardView = async (options: DashboardViewOptions): Promise<
       ? await topGroups({ ...target, metric, windowStartMs: currentStart, nowMs, limit: TOP_BARS })
       : undefined;
 
-  const lastStart = currentStart;
-  const firstStart = lastStart - (rangeWindows - 1) * spec.advanceMs;
-  const starts = windowStartsBetween(spec, firstStart, lastStart);
   const top = ranked(definition, results, metric);
   const groups = options.groups ?? top.slice(0, DEFAULT_SERIES_GROUPS).map((g) => g.group);
-  const source = seriesSourceFor(definition, lastStart - firstStart);
-  const perGroup = await Promise.all(
-    groups.map(async (group) => {
-      const found = await source.read({ ...target, group, fromMs: firstStart, toMs: lastStart, nowMs });
-      const byStart = new Map(found.map((r) => [Date.parse(r.window.start), r]));
-      return { group, byStart };
-    }),
-  );
+  const chosen = sourceOf(options, nowMs);
+  const { source } = chosen;
+  let seriesError: string | undefined;
+  let found: readonly WindowResult[] = [];
+  let readAtMs = nowMs;
+  if (source === undefined) {
+    seriesError = `${definition.name}'s windows of ${formatDuration(spec.sizeMs)}${spec.advanceMs !== spec.sizeMs ? ` every ${formatDuration(spec.advanceMs)}` : ''} do not tile ${chosen.range}: choose another range`;
+  } else {
+    try {
+      ({ results: found, readAtMs } = await source.read({ ...target, groups, nowMs }));
+    } catch (error) {
+      if (!(error instanceof QueryCostError || error instanceof QueryInputError)) throw error;
+      seriesError =
+        error instanceof QueryCostError
+          ? `The ${source.range?.label ?? 'range'} would read ${error.planned} Queries per refresh (one per group drawn), more than the dashboard's limit of ${error.maxQueries}: choose fewer groups, or a range of windows`
+          : error.message;
+    }
+  }
+  const starts = source?.starts ?? [];
+  const byGroup = new Map<string, Map<number, WindowResult>>();
+  for (const r of found) {
+    const key = groupKeyOf(definition, r.group);
+    const points = byGroup.get(key) ?? new Map<number, WindowResult>();
+    points.set(Date.parse(r.window.start), r);
+    byGroup.set(key, points);
+  }
+  const perGroup = groups.map((group) => ({
+    group,
+    byStart: byGroup.get(groupKeyOf(definition, group)) ?? new Map<number, WindowResult>(),
+  }));
   const series = perGroup.map(({ group, byStart }) => ({
     label: labelOf(definition, group),
     group,
@@ -228,8 +342,13 @@ export const loadDashboardView = async (options: DashboardViewOptions): Promise<
       current === undefined
         ? undefined
         : { start: current.window.start, top: ranked(definition, current.results, metric) },
+    range: chosen.value,
+    ranges: rangeChoices(definition),
     starts: starts.map((s) => new Date(s).toISOString()),
-    resolution: source.resolution,
+    stepMs: chosen.stepMs,
+    resolution: options.rollupRange !== undefined ? 'rollups' : 'windows',
+    seriesNote: seriesNoteOf(definition, source, nowMs, readAtMs),
+    seriesError,
     series,
     quantiles,
     candles,

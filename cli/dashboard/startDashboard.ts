@@ -3,6 +3,7 @@ import type { PipelineDefinition } from '../../shared/definition/types.ts';
 import { pipelineResourceNames } from '../../shared/deploy/names.ts';
 import { DashboardServer } from './DashboardServer.ts';
 import { loadDashboardView } from './loadDashboardView.ts';
+import { RollupSeriesCache } from './RollupSeriesCache.ts';
 import type { DashboardCounters } from './types.ts';
 
 /** Options of {@link startDashboard}. */
@@ -36,8 +37,10 @@ export interface StartDashboardOptions {
  * const server = await startDashboard({ client: runtime.dynamodb, pipelines });
  * console.log(server.url);
  */
-export const startDashboard = (options: StartDashboardOptions): Promise<DashboardServer> =>
-  DashboardServer.start({
+export const startDashboard = (options: StartDashboardOptions): Promise<DashboardServer> => {
+  // Rollup ranges read every window of a day or a week per group: one read serves 30 s of refreshes.
+  const rollupCache = new RollupSeriesCache();
+  return DashboardServer.start({
     pipelines: options.pipelines,
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
@@ -56,9 +59,12 @@ export const startDashboard = (options: StartDashboardOptions): Promise<Dashboar
           ...(request.metric !== undefined ? { metric: request.metric } : {}),
           ...(request.groups !== undefined ? { groups: request.groups } : {}),
           ...(request.rangeWindows !== undefined ? { rangeWindows: request.rangeWindows } : {}),
+          ...(request.rollupRange !== undefined ? { rollupRange: request.rollupRange } : {}),
+          rollupCache,
         });
       } catch (error) {
         throw options.explain?.(error, request.definition) ?? error;
       }
     },
   });
+};

@@ -27,7 +27,7 @@ export interface ResultRow {
   readonly updatedAt: string;
 }
 
-/** A metric over time for one group: one value per window start (null where the group had no result). */
+/** A metric over time for one group: one value per point of `starts` (null where the group had no result). */
 export interface GroupSeries {
   readonly label: string;
   readonly group: Readonly<Record<string, string>>;
@@ -43,7 +43,7 @@ export interface QuantileBands {
   readonly p99: readonly (number | null)[];
 }
 
-/** OHLC candles of one group over time: `[open, close, low, high]` per window (ECharts' order), or null. */
+/** OHLC candles of one group over time: `[open, close, low, high]` per window or bucket (ECharts' order), or null. */
 export interface Candles {
   readonly label: string;
   readonly metrics: {
@@ -73,10 +73,20 @@ export interface DashboardView {
   readonly top: readonly GroupValue[];
   /** Top groups of the window still receiving records (partial), when it is not `window`. */
   readonly current: { readonly start: string; readonly top: readonly GroupValue[] } | undefined;
-  /** Window starts (ISO) of the charts over time, oldest first. */
+  /** The range of the charts over time: a number of windows (`30`), or a rollup range's id (`24h`). */
+  readonly range: string;
+  /** The range selector's choices for this pipeline: window ranges, and the rollup ranges its windows tile. */
+  readonly ranges: readonly { readonly value: string; readonly label: string }[];
+  /** Starts (ISO) of the points of the charts over time, oldest first: window starts, or bucket starts. */
   readonly starts: readonly string[];
-  /** How the range was read: one stored window each, or rollups (when the query library has them). */
+  /** Distance between points, ms: the window advance, or the rollup's bucket length. */
+  readonly stepMs: number;
+  /** How the range was read: one stored window per point, or rollups (windows merged per hour or day). */
   readonly resolution: 'windows' | 'rollups';
+  /** What a point of the charts over time is, and whether the newest one is partial. */
+  readonly seriesNote: string | undefined;
+  /** Why the charts over time are empty when they could not be read (e.g. a rollup past its cost guard). */
+  readonly seriesError: string | undefined;
   readonly series: readonly GroupSeries[];
   readonly quantiles: QuantileBands | undefined;
   readonly candles: Candles | undefined;

@@ -152,6 +152,18 @@ describe('Class: DashboardServer', () => {
     ]);
   });
 
+  it('passes a rollup range by its id, not as a number of windows', async () => {
+    // Prepare
+    const server = await start();
+
+    // Act
+    const response = await send(server.port, `/api/view?pipeline=ohlc&range=24h&token=${TOKEN}`);
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(requests).toStrictEqual([{ definition: ohlc, rollupRange: '24h' }]);
+  });
+
   it.each([
     ['an unknown pipeline', 'pipeline=nope', 404, 'Unknown pipeline "nope" (shown: ohlc)'],
     ['an unknown metric', 'pipeline=ohlc&metric=nope', 400, 'Pipeline ohlc has no metric "nope"'],
@@ -159,7 +171,7 @@ describe('Class: DashboardServer', () => {
       'a range that is no number',
       'pipeline=ohlc&range=all',
       400,
-      'range must be a number of windows (given "all")',
+      'range must be a number of windows or one of 24h, 7d (given "all")',
     ],
     [
       'a group that is no JSON object',

@@ -154,6 +154,46 @@ const TOP_BARS_NAME = (name: string): boolean => {
   return page.echarts.getInstanceByDom(div).getOption().yAxis[0]?.data.includes(name) === true;
 };
 
+/** The ohlc chart over time as drawn: its range, its points' starts, the note under the controls and each line. */
+const SERIES_DRAWN = (): SeriesDrawn => {
+  interface Element {
+    readonly dataset: Record<string, string | undefined>;
+    readonly textContent: string;
+    querySelector(selector: string): Element;
+  }
+  const page = globalThis as unknown as {
+    document: { querySelector(selector: string): Element };
+    echarts: {
+      getInstanceByDom(element: unknown): {
+        getOption(): { series: { name: string; data: (number | null)[] }[] };
+      };
+    };
+  };
+  const section = page.document.querySelector('section[data-pipeline="ohlc"]');
+  const option = page.echarts.getInstanceByDom(section.querySelector('[data-chart="series"]')).getOption();
+  return {
+    range: section.dataset.range ?? '',
+    starts: JSON.parse(section.dataset.starts ?? '[]') as string[],
+    note: section.querySelector('[data-field="series-note"]').textContent,
+    lines: option.series.map((line) => ({ name: line.name, values: line.data })),
+  };
+};
+
+/** The ohlc section shows the range chosen (its answer has come back and been drawn). */
+const OHLC_RANGE_IS = (range: string): boolean =>
+  (
+    globalThis as unknown as {
+      document: { querySelector(selector: string): { dataset: Record<string, string | undefined> } };
+    }
+  ).document.querySelector('section[data-pipeline="ohlc"]').dataset.range === range;
+
+interface SeriesDrawn {
+  readonly range: string;
+  readonly starts: readonly string[];
+  readonly note: string;
+  readonly lines: readonly { readonly name: string; readonly values: readonly (number | null)[] }[];
+}
+
 interface PageRow {
   readonly group: Record<string, string>;
   readonly window: string;
@@ -358,6 +398,62 @@ describe('Web dashboard in Chromium, against streamfold dev with known data', ()
     await expect
       .poll(() => page.locator('section[data-pipeline="ohlc"] [data-field="symbol"]').allTextContents())
       .toContain(HOSTILE);
+  });
+
+  it('draws the last 24 hours as hourly rollups equal to `streamfold query --every 1h --json`', async () => {
+    // Prepare
+    await page.goto(url);
+    await page.waitForFunction(REFRESHED);
+
+    // Act
+    await page.locator('section[data-pipeline="ohlc"] select[data-control="range"]').selectOption('24h');
+    await page.waitForFunction(OHLC_RANGE_IS, '24h');
+    const drawn = (await page.evaluate(SERIES_DRAWN)) as SeriesDrawn;
+    const charts = (await page.evaluate(CHARTS)) as readonly {
+      chart: string;
+      points: number;
+      painted: number;
+    }[];
+    await page.locator('section[data-pipeline="ohlc"]').screenshot({ path: join(SHOTS, 'ohlc-hourly.png') });
+
+    // Assess: 24 hourly buckets, the newest partial; lines and candles drawn
+    expect(drawn.starts).toHaveLength(24);
+    expect(drawn.starts.every((start) => start.endsWith(':00:00.000Z'))).toBe(true);
+    expect(drawn.note).toContain('Hourly rollups');
+    expect(drawn.note).toContain('is partial');
+    for (const name of ['ohlc/series', 'ohlc/candles']) {
+      const chart = charts.find((c) => c.chart === name);
+      expect(chart?.points, name).toBeGreaterThan(0);
+      expect(chart?.painted, name).toBeGreaterThan(0);
+    }
+    // The top line's volume per hour is what the query command's rollup gives (one process, ~3 s;
+    // test/dashboard/loadDashboardViewRollups.test.ts compares every line, band and candle in process)
+    const lines = drawn.lines.filter((line) => (SYMBOLS as readonly string[]).includes(line.name));
+    expect(lines.length).toBeGreaterThan(0);
+    const to = new Date(Date.parse(drawn.starts[23] as string) + 3_600_000).toISOString();
+    for (const line of lines.slice(0, 1)) {
+      const query = runCliProcess([
+        'query',
+        'ohlc',
+        '--every',
+        '1h',
+        '--json',
+        '--group',
+        `symbol=${line.name}`,
+        '--from',
+        drawn.starts[0] as string,
+        '--to',
+        to,
+        '--endpoint',
+        dynamodb,
+      ]);
+      expect(query.code, query.stderr).toBe(0);
+      const expected = (JSON.parse(query.stdout) as QueryJson).results;
+      expect(expected.length, line.name).toBeGreaterThan(0);
+      expect(line.values, line.name).toStrictEqual(
+        drawn.starts.map((start) => expected.find((r) => r.window.start === start)?.metrics.volume ?? null),
+      );
+    }
   });
 
   it('updates when new records arrive, without a reload', async () => {

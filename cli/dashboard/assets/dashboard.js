@@ -5,7 +5,8 @@
   const token = new URLSearchParams(window.location.search).get('token') ?? '';
   const pipelines = JSON.parse(document.body.dataset.pipelines ?? '[]');
   const refreshMs = Number(document.body.dataset.refreshMs ?? '2000');
-  const RANGES = [15, 30, 60, 180, 360];
+  /** The range selector's choices before the first view names them (it then lists the pipeline's own). */
+  const RANGES = [15, 30, 60, 180, 360].map((n) => ({ value: String(n), label: `last ${n} windows` }));
   /** Rows of the latest window's table, highest metric first. */
   const TABLE_ROWS = 20;
   const state = new Map();
@@ -49,7 +50,7 @@
     const s = {
       metric: undefined,
       groups: undefined,
-      range: 30,
+      range: '30',
       root: el('section', { class: 'pipeline', id: `pipeline-${name}`, 'data-pipeline': name }),
     };
     state.set(name, s);
@@ -59,10 +60,10 @@
       void refresh(name);
     });
     const rangeSelect = el('select', { 'data-control': 'range', 'aria-label': 'range' });
-    for (const r of RANGES) rangeSelect.append(el('option', { value: String(r) }, `last ${r} windows`));
+    for (const r of RANGES) rangeSelect.append(el('option', { value: r.value }, r.label));
     rangeSelect.value = '30';
     rangeSelect.addEventListener('change', () => {
-      s.range = Number(rangeSelect.value);
+      s.range = rangeSelect.value;
       void refresh(name);
     });
     const groupSelect = el('select', {
@@ -110,6 +111,7 @@
         el('label', {}, 'range ', rangeSelect),
         el('label', {}, 'groups ', groupSelect),
       ),
+      el('p', { class: 'note', 'data-field': 'series-note' }),
       el(
         'div',
         { class: 'charts' },
@@ -123,11 +125,34 @@
       el('p', { class: 'note', 'data-field': 'table-note' }),
       el('table', { class: 'results', 'data-table': 'results' }),
     );
-    s.controls = { metricSelect, groupSelect };
+    s.controls = { metricSelect, rangeSelect, groupSelect };
     return s.root;
   };
 
-  const axisTime = (view) => view.starts.map(hhmm);
+  const DAY_MS = 86_400_000;
+  /** Axis labels: a window's or an hour's start (with its date for rollups), or a day's date. */
+  const axisTime = (view) =>
+    view.starts.map((iso) =>
+      view.resolution !== 'rollups'
+        ? hhmm(iso)
+        : view.stepMs >= DAY_MS
+          ? iso.slice(0, 10)
+          : `${iso.slice(5, 10)} ${hhmm(iso)}`,
+    );
+
+  /** Shades the newest point when it is a bucket that has not ended (a partial rollup). */
+  const partialMark = (view) => {
+    const last = view.starts[view.starts.length - 1];
+    if (view.resolution !== 'rollups' || last === undefined) return undefined;
+    if (Date.parse(last) + view.stepMs <= view.nowMs) return undefined;
+    const label = axisTime(view)[view.starts.length - 1];
+    return {
+      silent: true,
+      itemStyle: { color: 'rgba(120, 120, 120, 0.12)' },
+      label: { show: true, position: 'insideTop', formatter: 'partial' },
+      data: [[{ xAxis: label }, { xAxis: label }]],
+    };
+  };
 
   const render = (name, view) => {
     const s = state.get(name);
@@ -148,9 +173,20 @@
         ? '(counters: not reported here; see streamfold dev, or CloudWatch when deployed)'
         : `(${view.countersSpan})`;
     root.dataset.updatedAt = String(view.nowMs);
+    // What the charts over time show, for people's tools and the browser test: the range and its points' starts.
+    root.dataset.range = view.range;
+    root.dataset.starts = JSON.stringify(view.starts);
     root.dataset.records = String(view.results.reduce((sum, r) => sum + (r.records ?? 0), 0));
 
-    const { metricSelect, groupSelect } = s.controls;
+    const { metricSelect, rangeSelect, groupSelect } = s.controls;
+    const rangeValues = view.ranges.map((r) => r.value).join(',');
+    if ([...rangeSelect.options].map((o) => o.value).join(',') !== rangeValues) {
+      rangeSelect.replaceChildren(...view.ranges.map((r) => el('option', { value: r.value }, r.label)));
+    }
+    rangeSelect.value = s.range;
+    const note = root.querySelector('[data-field="series-note"]');
+    note.textContent = view.seriesError ?? view.seriesNote ?? '';
+    note.className = view.seriesError === undefined ? 'note' : 'note error';
     if (metricSelect.options.length !== view.numericMetrics.length) {
       metricSelect.replaceChildren(...view.numericMetrics.map((m) => el('option', { value: m }, m)));
     }
@@ -220,7 +256,8 @@
     );
 
     root.querySelector('[data-box="series"] figcaption').textContent =
-      `${view.metric ?? 'records'} over time, per ${view.resolution === 'rollups' ? 'rollup' : 'window'} (start, UTC)`;
+      `${view.metric ?? 'records'} over time, ${view.resolution === 'rollups' ? `${view.stepMs >= DAY_MS ? 'daily' : 'hourly'} rollups` : 'per window'} (start, UTC)`;
+    const mark = partialMark(view);
     chartOf(name, 'series', box('series', true)).setOption(
       {
         animation: false,
@@ -229,12 +266,22 @@
         grid: { left: 8, right: 24, top: 28, bottom: 8, containLabel: true },
         xAxis: { type: 'category', data: axisTime(view) },
         yAxis: { type: 'value', scale: true },
-        series: view.series.map((g) => ({
+        title:
+          view.seriesError === undefined
+            ? undefined
+            : {
+                text: 'not read: see the note above',
+                left: 'center',
+                top: 'middle',
+                textStyle: { fontSize: 13, color: '#777' },
+              },
+        series: view.series.map((g, i) => ({
           name: g.label,
           type: 'line',
           connectNulls: false,
           showSymbol: true,
           data: g.values,
+          ...(i === 0 && mark !== undefined ? { markArea: mark } : {}),
         })),
       },
       true,
@@ -282,7 +329,13 @@
               lineStyle: { opacity: 0 },
               symbol: 'none',
             },
-            { name: 'p50', type: 'line', data: q.p50, showSymbol: true },
+            {
+              name: 'p50',
+              type: 'line',
+              data: q.p50,
+              showSymbol: true,
+              ...(mark !== undefined ? { markArea: mark } : {}),
+            },
           ],
         },
         true,
@@ -301,7 +354,14 @@
           grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
           xAxis: { type: 'category', data: axisTime(view) },
           yAxis: { type: 'value', scale: true },
-          series: [{ name: k.label, type: 'candlestick', data: k.values.map((v) => (v === null ? '-' : v)) }],
+          series: [
+            {
+              name: k.label,
+              type: 'candlestick',
+              data: k.values.map((v) => (v === null ? '-' : v)),
+              ...(mark !== undefined ? { markArea: mark } : {}),
+            },
+          ],
         },
         true,
       );
@@ -366,12 +426,14 @@
 
   const refresh = async (name) => {
     const s = state.get(name);
-    const query = new URLSearchParams({ token, pipeline: name, range: String(s.range) });
+    const query = new URLSearchParams({ token, pipeline: name, range: s.range });
     if (s.metric !== undefined) query.set('metric', s.metric);
     for (const g of s.groups ?? []) query.append('group', g);
     const response = await fetch(`/api/view?${query}`);
     const body = await response.json();
     if (!response.ok) throw new Error(body.error ?? response.statusText);
+    // An answer for a range no longer chosen (the selector changed while it was on its way) is dropped.
+    if (body.range !== s.range) return;
     render(name, body);
   };
 
