@@ -136,7 +136,10 @@ export const registerDashboard = (program: Command): void => {
   withAwsOptions(
     program
       .command('dashboard')
-      .argument('[pipelines...]', 'pipelines to show, by name or module path (default: all in pipelines.ts)')
+      .argument(
+        '[pipelines...]',
+        'pipelines to show, by name or module path (default: every pipeline of your config: --config, else streamfold.config.ts from here up, else the built-in examples)',
+      )
       .description(
         'Serve a live web dashboard of stored results on 127.0.0.1 (read-only, token in the URL): top groups, a metric over time, quantile bands, candles, counters and dead letters',
       ),

@@ -77,8 +77,20 @@ const sameSecret = (given: string | null, token: string): boolean => {
   return a.length === b.length && timingSafeEqual(a, b);
 };
 
-const parseGroups = (values: readonly string[]): Readonly<Record<string, string>>[] =>
-  values.map((text) => {
+/**
+ * Groups one view may draw over time: each costs a Query per refresh (every few seconds, against a
+ * deployed table too), so a request may not ask for more than the page can offer (its top-10 list).
+ */
+export const MAX_VIEW_GROUPS = 10;
+
+const parseGroups = (values: readonly string[]): Readonly<Record<string, string>>[] => {
+  if (values.length > MAX_VIEW_GROUPS) {
+    throw new DashboardRequestError(
+      `at most ${MAX_VIEW_GROUPS} groups per view, each is a Query per refresh (given ${values.length})`,
+      400,
+    );
+  }
+  return values.map((text) => {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -97,6 +109,7 @@ const parseGroups = (values: readonly string[]): Readonly<Record<string, string>
     }
     return parsed as Record<string, string>;
   });
+};
 
 /**
  * The web dashboard's HTTP server: a page per set of pipelines, their views as JSON and the page's

@@ -179,6 +179,14 @@ describe('Class: DashboardServer', () => {
       400,
       'group must be a JSON object of strings (given ACME)',
     ],
+    [
+      'more groups than a view draws',
+      Array.from({ length: 11 }, (_, i) => `group=${encodeURIComponent(JSON.stringify({ symbol: `S${i}` }))}`)
+        .join('&')
+        .replace(/^/, 'pipeline=ohlc&'),
+      400,
+      'at most 10 groups per view, each is a Query per refresh (given 11)',
+    ],
   ])('refuses %s with %i and says why', async (_, query, status, message) => {
     // Prepare
     const server = await start();
