@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../shared/config/errors.ts';
+import { isDefinition } from '../shared/config/isDefinition.ts';
 import {
   describeOrigin,
   importModule,
@@ -11,13 +12,6 @@ import type { PipelineCatalog } from '../shared/config/types.ts';
 import { DefinitionError } from '../shared/definition/errors.ts';
 import type { PipelineDefinition } from '../shared/definition/types.ts';
 import { UsageError } from './errors.ts';
-
-const isDefinition = (value: unknown): value is PipelineDefinition =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as PipelineDefinition).name === 'string' &&
-  Array.isArray((value as PipelineDefinition).metricNames) &&
-  typeof (value as PipelineDefinition).window === 'object';
 
 /**
  * The pipelines the commands know, from one place (see `loadCatalog`): `--config <file>` (which the CLI
@@ -56,7 +50,7 @@ export const unknownPipeline = (
 
 /**
  * Resolves a pipeline argument: a name from the config (see {@link loadPipelineCatalog}), or a path to a
- * module that exports definitions made with `definePipeline` (`./pipelines.ts`, or `./pipelines.ts#name`
+ * module that exports definitions made with `definePipeline` (`./orders.ts`, or `./orders.ts#orders`
  * to choose one when the module exports several). TypeScript modules load with no extra install.
  *
  * @throws {UsageError} when nothing matches, naming what exists and where it came from.

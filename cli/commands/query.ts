@@ -299,7 +299,10 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
         '--max-queries <n>',
         `with --every: refuse to read more than n Queries (default: ${DEFAULT_MAX_ROLLUP_QUERIES})`,
       )
-      .option('--yes', 'with --every: read however many Queries the range costs')
+      .option(
+        '--yes',
+        'with --every: read however many Queries the range costs, and allow a Scan of the whole table (a pipeline without rankBy)',
+      )
       .option('--consistent', 'with --every: strongly consistent reads of the table (twice the read units)'),
   )
     .addHelpText(
@@ -311,7 +314,10 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
         "bucket's records, and top-k keeps its bound. Given the whole group, a rollup is one Query (a day of",
         'one-minute windows of one group: ~1 MB, ~145 read units); otherwise the groups are first listed with one',
         'Query per window on a rank index, then read with one Query each. Past --max-queries it stops and says',
-        'what the range costs (exit 2). Hopping windows: only those starting at a multiple of the window size',
+        'what the range costs (exit 2). A pipeline without rankBy has no index to list its groups: without the',
+        'whole group that takes a Scan of the whole table, whose cost grows with the table, not the range, so it',
+        'is refused (exit 2, with the size DynamoDB reports) unless --yes is given.',
+        'Hopping windows: only those starting at a multiple of the window size',
         '(they tile the bucket) are merged, so no record counts twice. With --json a rollup prints { pipeline,',
         'every, from, to, results, cost }: results as `fold --json` plus windows (merged), open and partial.',
         '',

@@ -6,6 +6,7 @@ import {
   QueryCostError,
   QueryError,
   QueryInputError,
+  ScanNotAllowedError,
   TableNotFoundError,
 } from '../../shared/query/errors.ts';
 import { selectGroup } from '../../shared/query/selectGroup.ts';
@@ -106,7 +107,8 @@ export const parseGroupOption = (
 };
 
 /**
- * Turns a query failure into what the CLI reports: the query's own mistakes become usage errors (exit 2);
+ * Turns a query failure into what the CLI reports: the query's own mistakes, and reads refused for their
+ * cost (more Queries than `--max-queries`, a Scan of the whole table without `--yes`), become usage errors (exit 2);
  * a missing table, an endpoint that is not DynamoDB, does not answer or cannot be reached, or missing
  * credentials become one line saying what to do (exit 1). Other errors are returned unchanged.
  *
@@ -126,6 +128,12 @@ export const explainQueryFailure = (
   if (error instanceof QueryCostError) {
     return new UsageError(
       `${error.cost}, more than --max-queries ${error.maxQueries}: narrow the range, or pass --yes to read them all`,
+      { cause: error },
+    );
+  }
+  if (error instanceof ScanNotAllowedError) {
+    return new UsageError(
+      `${error.cost}. --max-queries does not bound a Scan: give every group field with --group (one Query per group), add rankBy to the pipeline, or pass --yes to scan it`,
       { cause: error },
     );
   }

@@ -47,8 +47,8 @@ const DEFAULT_ALL_RANGE_MS = 3_600_000;
  * Rolls a pipeline's stored windows up for `streamfold query --every`: validates the options, then
  * merges the windows of the range per group and bucket ({@link rollup}).
  *
- * @throws {UsageError} for a bad interval, time, group, metric or `--max-queries`, an empty range, or a
- * range that costs more Queries than allowed.
+ * @throws {UsageError} for a bad interval, time, group, metric or `--max-queries`, an empty range, a
+ * range that costs more Queries than allowed, or one that needs a Scan of the whole table without `--yes`.
  * @example
  * const { outcome } = await runRollupQuery('requests-by-ip', { every: '1h', group: ['ip=203.0.113.9'], endpoint });
  */
@@ -98,6 +98,7 @@ export const runRollupQuery = async (
         every,
         nowMs,
         maxQueries,
+        ...(options.yes === true ? { allowScan: true } : {}),
         ...(Object.keys(group).length > 0 ? { groups: [group] } : {}),
         ...(options.consistent === true ? { consistentRead: true } : {}),
         onProgress: rollupProgress(progress),

@@ -207,7 +207,10 @@ export const registerTop = (program: Command, io: CommandIo = {}): void => {
         '--max-queries <n>',
         `with a range: refuse to read more than n Queries (default: ${DEFAULT_MAX_ROLLUP_QUERIES})`,
       )
-      .option('--yes', 'with a range: read however many Queries it costs')
+      .option(
+        '--yes',
+        'with a range: read however many Queries it costs, and allow a Scan of the whole table (a pipeline without rankBy)',
+      )
       .option('--consistent', 'with a range: strongly consistent reads of the table (twice the read units)'),
   )
     .addHelpText(
@@ -226,7 +229,8 @@ export const registerTop = (program: Command, io: CommandIo = {}): void => {
         'a mean is the mean of all records). That lists the groups with one Query per window on a rank index;',
         'by a count, sum, min or max the listed values rank them and only the top groups are read (one Query',
         'each), by other metrics every group is read. Past --max-queries it stops and says what the range costs',
-        '(exit 2).',
+        '(exit 2). A pipeline without rankBy can only be listed with a Scan of the whole table (its cost grows',
+        'with the table, not the range): refused (exit 2) unless --yes is given.',
         'A range of one window is ranked by the rank index in one Query, like --window.',
         '',
         'Examples:',

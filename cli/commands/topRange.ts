@@ -76,7 +76,8 @@ export const chooseTopRange = (
 /**
  * Ranks the groups over a range for `streamfold top --from/--to` ({@link topGroupsOverRange}).
  *
- * @throws {UsageError} for a bad metric, count, time or `--max-queries`, or a range that costs more Queries than allowed.
+ * @throws {UsageError} for a bad metric, count, time or `--max-queries`, a range that costs more Queries
+ * than allowed, or one that needs a Scan of the whole table without `--yes`.
  * @example
  * const top = await runTopRange(requestsByIp, { metric: 'requests', from: '2026-11-21T00:00Z', to: '2026-11-22T00:00Z' }, range, io);
  */
@@ -110,6 +111,7 @@ export const runTopRange = async (
         toMs: range.toMs,
         nowMs,
         maxQueries,
+        ...(options.yes === true ? { allowScan: true } : {}),
         ...(options.consistent === true ? { consistentRead: true } : {}),
         onProgress: rollupProgress(progress),
       }),

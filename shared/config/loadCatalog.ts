@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DefinitionError } from '../definition/errors.ts';
-import type { PipelineDefinition } from '../definition/types.ts';
 import { ownModule, runsFromSource } from '../runtime/ownModule.ts';
 import { ConfigError } from './errors.ts';
 import { findConfigFile } from './findConfigFile.ts';
+import { isDefinition } from './isDefinition.ts';
 import { registerTypeScriptAsModule } from './typeScriptAsModule.ts';
 import type { PipelineCatalog, StreamfoldConfig } from './types.ts';
 
@@ -41,13 +41,6 @@ const ensureTypeScriptLoader = (): Promise<void> => {
   })();
   return typeScriptLoader;
 };
-
-const isDefinition = (value: unknown): value is PipelineDefinition =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as PipelineDefinition).name === 'string' &&
-  Array.isArray((value as PipelineDefinition).metricNames) &&
-  typeof (value as PipelineDefinition).window === 'object';
 
 const readConfig = (module: Record<string, unknown>, file: string): StreamfoldConfig => {
   const exported = (module.default ?? module) as Partial<Record<keyof StreamfoldConfig, unknown>>;

@@ -1,5 +1,6 @@
 import {
   type AttributeValue,
+  DescribeTableCommand,
   QueryCommand,
   type QueryCommandInput,
   ScanCommand,
@@ -9,6 +10,7 @@ import type { PipelineDefinition } from '../definition/types.ts';
 import { RESULT_ATTRIBUTES as A } from '../storage/attributes.ts';
 import { withRetry } from '../storage/retry.ts';
 import { DEFAULT_QUERY_TIMEOUT_MS } from './constants.ts';
+import type { ReportedTableSize } from './errors.ts';
 import { readQueryResult } from './readQueryResult.ts';
 import { translateAwsError } from './translateAwsError.ts';
 import type { QueryResult, ResultsTableTarget } from './types.ts';
@@ -217,6 +219,24 @@ export class ResultsTableReader {
       start = page.LastEvaluatedKey;
     } while (start !== undefined);
     return results;
+  }
+
+  /**
+   * The table's size and item count as DynamoDB last reported them (one DescribeTable, no read units). AWS
+   * updates them about every six hours, so a table written since may be larger; `undefined` when the
+   * answer has none.
+   *
+   * @example
+   * const size = await reader.tableSize(); // { sizeBytes: 1_234_567, itemCount: 1_520 }
+   */
+  public async tableSize(): Promise<ReportedTableSize | undefined> {
+    const { Table } = await this.send((abortSignal) =>
+      this.target.client.send(new DescribeTableCommand({ TableName: this.target.tableName }), {
+        abortSignal,
+      }),
+    );
+    if (Table?.TableSizeBytes === undefined || Table.ItemCount === undefined) return undefined;
+    return { sizeBytes: Table.TableSizeBytes, itemCount: Table.ItemCount };
   }
 
   private async send<T>(operation: (abortSignal: AbortSignal) => Promise<T>, indexName?: string): Promise<T> {

@@ -69,3 +69,35 @@ export class QueryCostError extends QueryError {
     );
   }
 }
+
+/** A table's size as DynamoDB last reported it (`DescribeTable`; AWS updates it about every six hours). */
+export interface ReportedTableSize {
+  readonly sizeBytes: number;
+  readonly itemCount: number;
+}
+
+/**
+ * A read would Scan the whole results table and the caller did not allow it (`allowScan`): nothing was
+ * read. A pipeline without a rank index (no `rankBy`) has no way to list the groups of a range but a Scan,
+ * and a Scan reads (and is billed for) every item of the table however short the range, so `maxQueries`
+ * cannot bound it. `tableSize` is the table's size when DynamoDB reported it.
+ */
+export class ScanNotAllowedError extends QueryError {
+  public override readonly name = 'ScanNotAllowedError';
+
+  /**
+   * @param cost - what needs the Scan and what it reads, e.g. `Rolling up trades from … to … needs a Scan of
+   * the whole table "t" (…)`; the message adds what to do.
+   */
+  public constructor(
+    public readonly cost: string,
+    public readonly tableName: string,
+    public readonly tableSize: ReportedTableSize | undefined,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `${cost}. maxQueries does not bound a Scan: give every group field (one Query per group), add rankBy to the pipeline, or pass allowScan: true to scan it`,
+      options,
+    );
+  }
+}

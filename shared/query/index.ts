@@ -13,6 +13,8 @@ export {
   QueryCostError,
   QueryError,
   QueryInputError,
+  type ReportedTableSize,
+  ScanNotAllowedError,
   TableNotFoundError,
 } from './errors.ts';
 export {

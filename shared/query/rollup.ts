@@ -4,7 +4,7 @@ import { RESULT_ATTRIBUTES as A } from '../storage/attributes.ts';
 import { mapLimit } from '../storage/mapLimit.ts';
 import { formatDuration } from '../time/duration.ts';
 import { DEFAULT_QUERY_CONCURRENCY } from './constants.ts';
-import { QueryCostError, QueryInputError } from './errors.ts';
+import { QueryCostError, QueryInputError, type ScanNotAllowedError } from './errors.ts';
 import { listWindows } from './listWindows.ts';
 import {
   groupOf,
@@ -14,6 +14,7 @@ import {
   type RollupResult,
 } from './mergeWindowItems.ts';
 import { type Expression, ResultsTableReader } from './ResultsTableReader.ts';
+import { refuseScan } from './refuseScan.ts';
 import { type RollupEvery, rollupPlan } from './rollupPlan.ts';
 import { matchesGroup, selectGroup } from './selectGroup.ts';
 import type { QueryStrategy, ResultsTableTarget } from './types.ts';
@@ -63,6 +64,14 @@ export interface RollupOptions extends ResultsTableTarget {
    */
   readonly maxQueries?: number;
   /**
+   * Allows a Scan of the whole table: the only way to list the groups of a pipeline without a rank index
+   * (no `rankBy`) when the groups are not given whole. A Scan reads every item of the table however short
+   * the range, so `maxQueries` cannot bound it; without this, such a rollup is refused with a
+   * {@link ScanNotAllowedError} that says how big the table is.
+   * @default false
+   */
+  readonly allowScan?: boolean;
+  /**
    * Queries in flight at once.
    * @default 8
    */
@@ -84,7 +93,7 @@ export interface RollupOutcome {
   readonly fromMs: number;
   readonly toMs: number;
   readonly every: RollupEvery;
-  /** `group`: one Query per given group; `rank-index`: one Query per window on a rank index to list the groups, then one per group; `scan`: one Scan (no rank index). */
+  /** `group`: one Query per given group; `rank-index`: one Query per window on a rank index to list the groups, then one per group; `scan`: one Scan of the whole table (no rank index; only with `allowScan`). */
   readonly strategy: QueryStrategy;
   /** The rank index that listed the groups. */
   readonly indexName: string | undefined;
@@ -116,12 +125,15 @@ export interface RollupOutcome {
  * is one Query of ~1.2 MB, 146 read units (on AWS a Query page stops at 1 MB, so that is two pages).
  * Each group's windows are merged as soon as they are read. Without complete
  * groups, the groups are listed first: one Query per window of the range on a rank index (see
- * `windowIndexOf`; at least 0.5 read unit each even when empty), then one Query per group. A pipeline
- * without a rank index is read with one Scan of the whole table. Before it reads more than `maxQueries`
- * Queries it stops with a {@link QueryCostError} that says how many the range costs.
+ * `windowIndexOf`; at least 0.5 read unit each even when empty), then one Query per group. Before it
+ * reads more than `maxQueries` Queries it stops with a {@link QueryCostError} that says how many the range
+ * costs. A pipeline without a rank index can only be listed with a Scan of the whole table, whose cost
+ * grows with the table, not the range, so `maxQueries` cannot bound it: that takes `allowScan: true`, and
+ * is otherwise refused before anything is read.
  *
  * @throws {QueryInputError} for a bad range, interval or group field (see {@link rollupPlan}).
  * @throws {QueryCostError} when the read would take more than `maxQueries` Queries.
+ * @throws {ScanNotAllowedError} when the read needs a Scan of the whole table and `allowScan` is not set.
  * @example
  * const { results } = await rollup({
  *   client, tableName: 'streamfold-requests-by-ip-results', definition: requestsByIp,
@@ -201,6 +213,13 @@ export const rollup = async (options: RollupOptions): Promise<RollupOutcome> => 
     const index = windowIndexOf(definition);
     if (index === undefined) {
       strategy = 'scan';
+      if (options.allowScan !== true) {
+        await refuseScan(
+          reader,
+          `Rolling up ${definition.name} from ${iso(plan.fromMs)} to ${iso(plan.toMs)}`,
+          options.consistentRead === true,
+        );
+      }
       const filter: Expression = {
         expression: '#pl = :pl AND #ws BETWEEN :from AND :to',
         names: { '#pl': A.pipeline, '#ws': A.windowStart },

@@ -68,11 +68,13 @@ const rankValue = (result: RollupResult, metric: string): number | undefined => 
  * the listing's readable per-window values already rank the groups, so only the top `limit` groups (and
  * any tied with the last) are then read, one Query each: windows + limit Queries (`ranking:
  * 'window-values'`). For other metrics every group of the range is read and merged (`ranking:
- * 'merged'`): windows + groups Queries. `maxQueries` bounds either. For a single window, `topGroups`
- * answers with one Query on the metric's index.
+ * 'merged'`): windows + groups Queries. `maxQueries` bounds either. A pipeline without a rank index
+ * is read as {@link rollup} reads it: with a Scan of the whole table, only with `allowScan`. For a single
+ * window, `topGroups` answers with one Query on the metric's index.
  *
  * @throws {QueryInputError} for an unknown or non-numeric metric, a bad limit or range.
  * @throws {QueryCostError} when the range would take more than `maxQueries` Queries.
+ * @throws {ScanNotAllowedError} when the range needs a Scan of the whole table and `allowScan` is not set.
  * @example
  * const top = await topGroupsOverRange({
  *   client, tableName, definition: requestsByIp, metric: 'requests', limit: 10,

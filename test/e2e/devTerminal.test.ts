@@ -31,8 +31,23 @@ const screenLines = (terminal: InstanceType<typeof xterm.Terminal>): string[] =>
 const write = (terminal: InstanceType<typeof xterm.Terminal>, data: string): Promise<void> =>
   new Promise((resolve) => terminal.write(data, resolve));
 
-/** Runs `dev` in an 80×24 pseudo-terminal, types `keys` once its view shows `ready`, and replays it all. */
-const runInTerminal = async (keys: readonly string[]): Promise<TerminalRun> => {
+/** A key typed into the view, and what the output shows once the view has handled it. */
+interface Keystroke {
+  readonly key: string;
+  /** Text the output shows after the key (e.g. the next frame's header); without it, the key ends `dev`. */
+  readonly shows?: RegExp;
+}
+
+/** How long `dev` may take to start, or to answer a key, on a loaded machine. */
+const WAIT_MS = 60_000;
+/** Per test: start-up, a wait per key, and the stop. */
+const TEST_TIMEOUT_MS = 4 * WAIT_MS;
+
+/**
+ * Runs `dev` in an 80×24 pseudo-terminal, types each key once the view shows `ready` and the previous
+ * key's frame is drawn, and replays it all.
+ */
+const runInTerminal = async (keys: readonly Keystroke[]): Promise<TerminalRun> => {
   const child = spawn(
     'script',
     [
@@ -46,15 +61,32 @@ const runInTerminal = async (keys: readonly string[]): Promise<TerminalRun> => {
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString('utf8');
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const deadline = Date.now() + 60_000;
-  while (!/\[1\/2\] ohlc/.test(output.slice(output.indexOf(ENTER_ALTERNATE)))) {
-    if (Date.now() > deadline) throw new Error(`the view never showed; output:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  for (const key of keys) {
+  let running = true;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running = false;
+      resolve(code);
+    }),
+  );
+  /** Waits (bounded) until the output from offset `from()` on (none while it is -1) matches `pattern`. */
+  const waitFor = async (pattern: RegExp, from: () => number, what: string): Promise<void> => {
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      const start = from();
+      if (start >= 0 && pattern.test(output.slice(start))) return;
+      if (!running || Date.now() > deadline) {
+        throw new Error(`${what}${running ? '' : ' (dev exited)'}; output:\n${output}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  await waitFor(/\[1\/2\] ohlc/, () => output.indexOf(ENTER_ALTERNATE), 'the view never showed');
+  for (const { key, shows } of keys) {
+    const typedAt = output.length;
     child.stdin.write(key);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    if (shows !== undefined) {
+      await waitFor(shows, () => typedAt, `the view never showed ${shows} after key ${JSON.stringify(key)}`);
+    }
   }
   const code = await exited;
   const terminal = new xterm.Terminal({ cols: 80, rows: 24, allowProposedApi: true, scrollback: 5000 });
@@ -71,10 +103,10 @@ const runInTerminal = async (keys: readonly string[]): Promise<TerminalRun> => {
   return { code, view, after: screenLines(terminal), wrappedInView, viewBaseY };
 };
 
-describe('streamfold dev in an 80×24 terminal', () => {
+describe('streamfold dev in an 80×24 terminal', { timeout: TEST_TIMEOUT_MS }, () => {
   it('shows one pipeline at a time, switches with →, quits with q and gives the main screen back clean', async () => {
     // Act: → to the second pipeline, then q
-    const run = await runInTerminal(['\u001b[C', 'q']);
+    const run = await runInTerminal([{ key: '\u001b[C', shows: /\[2\/2\] sensor-stats/ }, { key: 'q' }]);
 
     // Assess: the view filled the alternate screen, without wrapping or scrolling
     expect(run.code).toBe(0);
@@ -93,7 +125,7 @@ describe('streamfold dev in an 80×24 terminal', () => {
 
   it('stops cleanly on Ctrl-C typed into the view (raw mode turns it into a key, not a signal)', async () => {
     // Act
-    const run = await runInTerminal(['\u0003']);
+    const run = await runInTerminal([{ key: '\u0003' }]);
 
     // Assess
     expect(run.code).toBe(0);

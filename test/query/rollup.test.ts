@@ -8,7 +8,7 @@ import { UsageError } from '../../cli/errors.ts';
 import { dynamoDbClient } from '../../local/services/clients.ts';
 import { startDynalite } from '../../local/services/startDynalite.ts';
 import type { LocalService } from '../../local/services/types.ts';
-import { QueryCostError } from '../../shared/query/errors.ts';
+import { QueryCostError, ScanNotAllowedError } from '../../shared/query/errors.ts';
 import { rollup } from '../../shared/query/rollup.ts';
 import { runQueryCommands } from '../helpers/runQueryCommands.ts';
 import {
@@ -287,6 +287,35 @@ describe('Command: streamfold query --every (local stack)', () => {
       ),
     ).rejects.toThrow(message);
   });
+
+  it('refuses a rollup that needs a Scan of the whole table (exit 2) whatever --max-queries, and scans with --yes', async () => {
+    // Prepare
+    const args = [
+      'query',
+      'test/query/fixtures.ts#unranked-trades',
+      '--every',
+      '1h',
+      '--from',
+      '2026-11-21T08:00:00Z',
+      '--to',
+      '2026-11-21T09:00:00Z',
+      '--table',
+      unrankedVenues.resultsTable,
+      ...endpoint,
+    ];
+
+    // Act
+    const refused = runQueryCommands([...args, '--max-queries', '1000'], { now: () => NOW });
+
+    // Assess
+    await expect(refused).rejects.toThrow(UsageError);
+    await expect(refused).rejects.toThrow(
+      /needs a Scan of the whole table "unranked-results" \(pipeline unranked-trades has no rankBy index to list the groups of a range\): a Scan reads every item of the table however short the range, so its cost grows with the table; DynamoDB last reported 0 bytes in 0 items, about 0 read units a Scan .*\. --max-queries does not bound a Scan: give every group field with --group \(one Query per group\), add rankBy to the pipeline, or pass --yes to scan it$/,
+    );
+    const { out } = await runQueryCommands([...args, '--yes'], { now: () => NOW });
+    expect(out).toContain('a Scan of the whole table (the pipeline has no rankBy index)');
+    expect(out).toMatch(/2026-11-21T08:00:00Z\s+Y\s+B\s+2\s/);
+  });
 });
 
 describe('Command: streamfold top --from --to (local stack)', () => {
@@ -393,6 +422,45 @@ describe('Command: streamfold top --from --to (local stack)', () => {
         r.metrics[metric],
       ]),
     ).toStrictEqual(expected);
+  });
+
+  it('refuses to rank a range by a Scan of the whole table (exit 2) unless --yes is given', async () => {
+    // Prepare: two windows, so a range, of a pipeline without a rank index
+    const args = [
+      'top',
+      'test/query/fixtures.ts#unranked-trades',
+      '--metric',
+      'trades',
+      '--from',
+      '2026-11-21T08:30:00Z',
+      '--to',
+      '2026-11-21T08:32:00Z',
+      '--table',
+      unrankedVenues.resultsTable,
+      ...endpoint,
+    ];
+
+    // Act
+    const refused = runQueryCommands(args, { now: () => NOW });
+
+    // Assess
+    await expect(refused).rejects.toThrow(UsageError);
+    await expect(refused).rejects.toThrow(/needs a Scan of the whole table "unranked-results" .* pass --yes/);
+    const { out } = await runQueryCommands([...args, '--yes', '--json'], { now: () => NOW });
+    const document = JSON.parse(out);
+    expect(document.ranking).toBe('merged');
+    expect(
+      document.results.map((r: { group: Record<string, string>; metrics: { trades: number } }) => [
+        r.group.venue,
+        r.group.symbol,
+        r.metrics.trades,
+      ]),
+    ).toStrictEqual([
+      ['X', 'A', 3],
+      ['Y', 'B', 2],
+      ['X', 'B', 1],
+      ['Y', 'A', 1],
+    ]);
   });
 
   it('ranks a range of one window with one Query on the rank index', async () => {
@@ -528,7 +596,32 @@ describe('Function: rollup (how it lists groups)', () => {
     ]);
   });
 
-  it('reads a pipeline without a rank index with one Scan', async () => {
+  it('refuses to Scan the whole table of a pipeline without a rank index unless allowed, and says why', async () => {
+    // Act: a short range, and a low maxQueries that a Scan counted as one Query would pass
+    const attempt = rollup({
+      client,
+      tableName: unrankedVenues.resultsTable,
+      definition: unranked,
+      fromMs: Date.parse('2026-11-21T08:30:00Z'),
+      toMs: Date.parse('2026-11-21T08:31:00Z'),
+      every: 'all',
+      maxQueries: 1,
+      nowMs: NOW,
+    });
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(ScanNotAllowedError);
+    await expect(attempt).rejects.toMatchObject({
+      tableName: unrankedVenues.resultsTable,
+      // dynalite reports the size a table was created with; AWS updates it about every six hours
+      tableSize: { sizeBytes: 0, itemCount: 0 },
+    });
+    await expect(attempt).rejects.toThrow(
+      `Rolling up unranked-trades from 2026-11-21T08:30:00.000Z to 2026-11-21T08:31:00.000Z needs a Scan of the whole table "${unrankedVenues.resultsTable}" (pipeline unranked-trades has no rankBy index to list the groups of a range): a Scan reads every item of the table however short the range, so its cost grows with the table; DynamoDB last reported 0 bytes in 0 items, about 0 read units a Scan (it updates these figures about every six hours). maxQueries does not bound a Scan: give every group field (one Query per group), add rankBy to the pipeline, or pass allowScan: true to scan it`,
+    );
+  });
+
+  it('reads a pipeline without a rank index with one Scan when allowed', async () => {
     // Act
     const outcome = await rollup({
       client,
@@ -537,6 +630,7 @@ describe('Function: rollup (how it lists groups)', () => {
       fromMs: Date.parse('2026-11-21T08:00:00Z'),
       toMs: Date.parse('2026-11-21T09:00:00Z'),
       every: 3_600_000,
+      allowScan: true,
       nowMs: NOW,
     });
 

@@ -1,10 +1,17 @@
-import { type AttributeValue, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  DescribeTableCommand,
+  DynamoDBClient,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BatchFolder } from '../../shared/fold/BatchFolder.ts';
-import { QueryCostError } from '../../shared/query/errors.ts';
+import { QueryCostError, ScanNotAllowedError } from '../../shared/query/errors.ts';
 import { rollup } from '../../shared/query/rollup.ts';
 import { buildResultItem } from '../../shared/storage/resultItem.ts';
+import { unranked } from './fixtures.ts';
 import { webMinutes } from './rollupPipelines.ts';
 
 const ddb = mockClient(DynamoDBClient);
@@ -133,5 +140,95 @@ describe('Function: rollup (requests, mocked DynamoDB)', () => {
     expect(
       calls.every((input) => input.IndexName === 'rank-requests' && input.ConsistentRead === undefined),
     ).toBe(true);
+  });
+});
+
+describe('Function: rollup (a pipeline without a rank index, mocked DynamoDB)', () => {
+  const scanRollup = (options: { readonly allowScan?: boolean; readonly consistentRead?: boolean } = {}) =>
+    rollup({
+      client: new DynamoDBClient({ region: 'us-east-1' }),
+      tableName: 'trades',
+      definition: unranked,
+      fromMs: DAY,
+      toMs: DAY + 60_000,
+      every: 'all',
+      maxQueries: 1,
+      nowMs: NOW,
+      ...options,
+    });
+
+  it.each([
+    [false, '5,000,000,000 bytes in 6,000,000 items, about 610,352 read units a Scan'],
+    [true, '5,000,000,000 bytes in 6,000,000 items, about 1,220,704 read units a Scan'],
+  ])(
+    'refuses a Scan of one minute of a 5 GB table, saying what it reads (consistentRead %s), and scans nothing',
+    async (consistentRead, figures) => {
+      // Prepare
+      ddb
+        .on(DescribeTableCommand)
+        .resolves({ Table: { TableSizeBytes: 5_000_000_000, ItemCount: 6_000_000 } });
+
+      // Act
+      const attempt = scanRollup({ consistentRead });
+
+      // Assess
+      await expect(attempt).rejects.toBeInstanceOf(ScanNotAllowedError);
+      await expect(attempt).rejects.toMatchObject({
+        tableName: 'trades',
+        tableSize: { sizeBytes: 5_000_000_000, itemCount: 6_000_000 },
+      });
+      await expect(attempt).rejects.toThrow(figures);
+      expect(ddb.commandCalls(DescribeTableCommand).map((call) => call.args[0].input)).toStrictEqual([
+        { TableName: 'trades' },
+      ]);
+      expect(ddb.commandCalls(ScanCommand)).toHaveLength(0);
+      expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+    },
+  );
+
+  it('still refuses, without the figures, when DescribeTable is denied', async () => {
+    // Prepare
+    const denied = Object.assign(new Error('not authorized to perform: dynamodb:DescribeTable'), {
+      name: 'AccessDeniedException',
+    });
+    ddb.on(DescribeTableCommand).rejects(denied);
+
+    // Act
+    const attempt = scanRollup();
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(ScanNotAllowedError);
+    await expect(attempt).rejects.toMatchObject({ tableSize: undefined });
+    await expect(attempt).rejects.toThrow('its size could not be read');
+    expect(ddb.commandCalls(ScanCommand)).toHaveLength(0);
+  });
+
+  it('scans with allowScan: one Scan of every page, filtered on the pipeline and range, its read units summed', async () => {
+    // Prepare
+    ddb
+      .on(ScanCommand)
+      .resolvesOnce({
+        Items: [],
+        LastEvaluatedKey: { pk: { S: 'x' }, sk: { S: 'y' } },
+        ConsumedCapacity: { CapacityUnits: 64 },
+      })
+      .resolvesOnce({ Items: [], ConsumedCapacity: { CapacityUnits: 3.5 } });
+
+    // Act
+    const outcome = await scanRollup({ allowScan: true });
+
+    // Assess
+    expect(outcome).toMatchObject({
+      strategy: 'scan',
+      queries: 1,
+      requests: 2,
+      readUnits: 67.5,
+      results: [],
+    });
+    const inputs = ddb.commandCalls(ScanCommand).map((call) => call.args[0].input);
+    expect(inputs).toHaveLength(2);
+    expect(inputs[0]?.FilterExpression).toBe('#pl = :pl AND #ws BETWEEN :from AND :to');
+    expect(inputs[0]?.ExpressionAttributeValues?.[':pl']).toStrictEqual({ S: 'unranked-trades' });
+    expect(ddb.commandCalls(DescribeTableCommand)).toHaveLength(0);
   });
 });
