@@ -170,7 +170,18 @@ export class BatchProcessor {
         : await this.bufferBatch(windowEvent, sources, shardId, deadlineMs, tally);
 
     this.logPayloads(tally);
-    const dead = await this.deadLetters.write(tally.letters, shardId, deadlineMs);
+    // Letters only for records that will not be delivered again (docs/adr/0003-dead-letter-replay.md):
+    // from the failure point on, Lambda redelivers (or gives the range to redrive), and a letter written
+    // now could be replayed while the same record is folded by that redelivery: counted twice.
+    const resumeAt =
+      tally.failedSequence ?? (tally.errors.length > 0 ? sources[0]?.sequenceNumber : undefined);
+    const letters =
+      resumeAt === undefined
+        ? tally.letters
+        : windowEvent !== undefined
+          ? []
+          : tally.letters.filter((l) => compareSequence(l.origin.sequenceNumber, resumeAt) < 0);
+    const dead = await this.deadLetters.write(letters, shardId, deadlineMs);
     tally.failAt(dead.failedSequence);
     tally.errors.push(...dead.errors);
     const report: BatchReport = {
