@@ -143,6 +143,7 @@ export const renderRedriveReport = (definition: PipelineDefinition, report: Redr
         'items written',
         'already applied',
         'overtaken',
+        'left to replay',
         'status',
       ],
       report.ranges.map((r) => [
@@ -156,6 +157,7 @@ export const renderRedriveReport = (definition: PipelineDefinition, report: Redr
         String(r.itemsWritten),
         String(r.itemsAlreadyApplied),
         String(r.overtakenItems),
+        String(r.leftToReplay),
         r.status,
       ]),
     ),
@@ -166,6 +168,11 @@ export const renderRedriveReport = (definition: PipelineDefinition, report: Redr
   if (report.overtakenItems > 0) {
     lines.push(
       `${report.overtakenItems} item(s) had already been written with later records of their shard ("overtaken"): their marks cannot tell whether they hold the range, so redrive left them as they are; see docs/operations.md, "Overtaken ranges".`,
+    );
+  }
+  if (report.leftToReplay > 0) {
+    lines.push(
+      `${report.leftToReplay} record(s) of the ranges have dead letters: redrive left them to \`streamfold replay ${definition.name}\` (a replayed one is counted already), so that none is counted twice.`,
     );
   }
   return lines.join('\n');
