@@ -1,4 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { type _Record, type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,10 @@ import { toKinesisStreamRecord } from '../../shared/handler/toKinesisStreamRecor
 import { toSourceRecord } from '../../shared/handler/toSourceRecord.ts';
 import { Redriver } from '../../shared/redrive/Redriver.ts';
 import type { FailureMessage, FailureQueue } from '../../shared/redrive/types.ts';
+import { ReplayLockedError } from '../../shared/replay/errors.ts';
 import { LetterReplayer } from '../../shared/replay/LetterReplayer.ts';
+import { ReplayLock } from '../../shared/replay/ReplayLock.ts';
+import type { ReplayReport } from '../../shared/replay/types.ts';
 import { readStoredAggregate, resultKey } from '../../shared/storage/resultItem.ts';
 import { readShardRange } from '../../shared/stream/readShardRange.ts';
 import { FaultyClient } from '../helpers/faultyClient.ts';
@@ -166,6 +169,90 @@ describe('Replay: exactly once under interruption (property)', () => {
       { numRuns: RUNS },
     );
   }, 300_000);
+
+  it('a lease that runs out in the middle of a chunk stops the replay before its next write: no double count', async () => {
+    // Prepare: the letters of the shipped definition; replay A holds the lock (120 s lease) on a clock of its own
+    const tables = await createPipelineTables(client, sensorStats);
+    try {
+      const records = input();
+      await new BatchProcessor({
+        definition: sensorStats,
+        client,
+        resultsTable: tables.resultsTable,
+        deadLetterTable: tables.deadLetterTable,
+        now: () => nowMs,
+      }).process(kinesisEvent(records.map((r, n) => ({ ...r, sequenceNumber: sequenceNumber(n + 1) }))), {
+        getRemainingTimeInMillis: () => 60_000,
+      });
+      const clock = { ms: nowMs };
+      const now = () => clock.ms;
+      const lockOf = () =>
+        new ReplayLock({ client, tableName: tables.deadLetterTable, pipeline: sensorStats.name, now });
+      const replayer = (c: DynamoDBClient, lock: ReplayLock) =>
+        new LetterReplayer({
+          definition: sensorStatsFixed,
+          client: c,
+          resultsTable: tables.resultsTable,
+          deadLetterTable: tables.deadLetterTable,
+          chunkSize: 100,
+          lock,
+          now,
+        }).run(
+          queryLetters({
+            client: c,
+            tableName: tables.deadLetterTable,
+            pipeline: sensorStats.name,
+            filter: { unreplayedOnly: true },
+            withPayload: true,
+          }),
+        );
+      // A's first read of a results item stalls 200 s: its lease runs out, replay B takes the lock and
+      // replays every letter, then A's read goes on (it sees B's writes, but A read its letters before)
+      let stalled = false;
+      let second: ReplayReport | undefined;
+      const stalling = {
+        send: async (command: GetItemCommand, options?: { abortSignal?: AbortSignal }) => {
+          if (
+            !stalled &&
+            command instanceof GetItemCommand &&
+            command.input.TableName === tables.resultsTable
+          ) {
+            stalled = true;
+            clock.ms += 200_000;
+            const lockB = lockOf();
+            await lockB.acquire();
+            second = await replayer(client, lockB);
+            await lockB.release();
+          }
+          return client.send(command, options);
+        },
+      } as unknown as DynamoDBClient;
+      const lockA = lockOf();
+      await lockA.acquire();
+
+      // Act
+      const first = replayer(stalling, lockA);
+
+      // Assess: A stops before writing; B's replay alone is in the table
+      await expect(first).rejects.toThrow(ReplayLockedError);
+      expect(stalled).toBe(true);
+      expect(second?.marked).toBe(16);
+      const reference = new BatchFolder(sensorStats).fold(corrected(records));
+      const stored = new Map(
+        (await scanAll(client, tables.resultsTable))
+          .filter((item) => item.pk?.S?.includes('#'))
+          .map((item) => [`${item.pk?.S} ${item.sk?.S}`, item]),
+      );
+      expect(stored.size).toBe(reference.aggregates.size);
+      for (const aggregate of reference.aggregates.values()) {
+        const { pk, sk } = resultKey(sensorStats.name, aggregate.groupKey, aggregate.windowStartMs);
+        const got = readStoredAggregate(sensorStats, stored.get(`${pk} ${sk}`) ?? {});
+        expect(`${pk} ${sk}: ${got.aggregate.records}`).toBe(`${pk} ${sk}: ${aggregate.records}`);
+      }
+    } finally {
+      await tables.drop();
+    }
+  });
 
   it('stops between chunks when its signal is aborted (Ctrl-C), and a rerun does the rest', async () => {
     // Prepare
