@@ -15,7 +15,7 @@ import { resultKey } from '../storage/resultItem.ts';
 import { withRetry } from '../storage/retry.ts';
 import { compareSequence } from '../storage/sequence.ts';
 import { readShardRange } from '../stream/readShardRange.ts';
-import type { FailedRange, FailureMessage, FailureQueue } from './types.ts';
+import type { FailedRange, FailureMessage, FailureQueue, UnreadableMessage } from './types.ts';
 
 /** Options of {@link Redriver}. */
 export interface RedriverOptions {
@@ -137,8 +137,8 @@ export class Redriver {
       if (messages.length === 0) break;
       for (const message of messages) {
         if (this.stopped()) break;
-        const outcome = await this.redrive(message);
-        if (outcome.status === 'applied') await this.options.queue.delete(message);
+        const outcome = 'error' in message ? unreadable(message) : await this.redrive(message);
+        if (outcome.status === 'applied' && !('error' in message)) await this.options.queue.delete(message);
         ranges.push(outcome);
         this.options.onProgress?.(report());
       }
@@ -358,3 +358,20 @@ const ownedBy = (letters: readonly StoredLetter[]): ((origin: RecordOrigin) => b
   }
   return (origin) => bySequence.get(origin.sequenceNumber)?.some((selects) => selects(origin)) === true;
 };
+
+/** The outcome of a message that is not an on-failure record: failed, kept in the queue, the run goes on. */
+const unreadable = (message: UnreadableMessage): RangeOutcome => ({
+  shardId: '?',
+  startSequenceNumber: '?',
+  endSequenceNumber: '?',
+  status: 'failed',
+  records: 0,
+  folded: 0,
+  rejected: 0,
+  late: 0,
+  itemsWritten: 0,
+  itemsAlreadyApplied: 0,
+  overtakenItems: 0,
+  leftToReplay: 0,
+  detail: `not an on-failure record, left in the queue: ${message.error.message}`,
+});
