@@ -238,7 +238,7 @@ export const registerDeadLetters = (program: Command, io: CommandIo = {}): void 
         )
         .argument(
           '<pipeline>',
-          'a built-in example (requests-by-ip, category-averages, ohlc, sensor-stats) or a module path[#name]',
+          'a pipeline of your config (--config, else streamfold.config.ts here or above, else the built-in examples) or a module path[#name]',
         ),
     )
       .option('-n, --limit <count>', 'how many of the newest letters to list (default: 20)')

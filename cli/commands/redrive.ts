@@ -197,7 +197,7 @@ export const registerRedrive = (program: Command, io: ReplayIo = {}): void => {
       )
       .argument(
         '<pipeline>',
-        'a built-in example (requests-by-ip, category-averages, ohlc, sensor-stats) or a module path[#name]',
+        'a pipeline of your config (--config, else streamfold.config.ts here or above, else the built-in examples) or a module path[#name]',
       )
       .option(
         '--queue <name-or-url>',
@@ -225,12 +225,13 @@ export const registerRedrive = (program: Command, io: ReplayIo = {}): void => {
         'Each message names a shard and a sequence range. The range is read back from the stream and delivered to',
         'the pipeline’s handler code as the event source mapping would; records already applied are no-ops (the',
         'items’ high-water marks). A message is deleted only after its whole range is applied; a range the stream',
-        'no longer retains is reported and its message kept (exit status 1).',
+        'no longer retains, or a message that is not an on-failure record, is reported and its message kept (exit',
+        'status 1). Records that have rejection dead letters are left to `streamfold replay`, so none counts twice.',
         '',
         'Examples:',
         '  streamfold redrive ohlc --endpoint http://127.0.0.1:<dynamodb port> --kinesis-endpoint http://127.0.0.1:<kinesis port>',
         '  streamfold redrive ohlc --queue StreamfoldStack-OhlcFailureQueue1A2B3C --region eu-west-1',
-        '  streamfold redrive ./pipelines.ts#orders --queue https://sqs.eu-west-1.amazonaws.com/123456789012/orders-failures --json',
+        '  streamfold redrive ./orders.ts#orders --queue https://sqs.eu-west-1.amazonaws.com/123456789012/orders-failures --json',
       ].join('\n'),
     )
     .action(async (pipelineRef: string, options: RedriveCommandOptions) => {

@@ -238,7 +238,7 @@ export const registerReplay = (program: Command, io: ReplayIo = {}): void => {
         )
         .argument(
           '<pipeline>',
-          'a built-in example (requests-by-ip, category-averages, ohlc, sensor-stats) or a module path[#name]',
+          'a pipeline of your config (--config, else streamfold.config.ts here or above, else the built-in examples) or a module path[#name]',
         ),
     )
       .option(
@@ -273,7 +273,7 @@ export const registerReplay = (program: Command, io: ReplayIo = {}): void => {
         '',
         'Examples:',
         '  streamfold replay sensor-stats --dry-run --endpoint http://127.0.0.1:<dynamodb port of streamfold dev>',
-        '  streamfold replay ./pipelines.ts#orders --reason missing-field --from 2026-12-06T08:00Z',
+        '  streamfold replay ./orders.ts#orders --reason missing-field --from 2026-12-06T08:00Z',
         '  streamfold replay sensor-stats --kind late --include-late',
         '  streamfold replay ohlc --endpoint http://127.0.0.1:8000 --kinesis-endpoint http://127.0.0.1:4567',
       ].join('\n'),
