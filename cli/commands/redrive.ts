@@ -8,13 +8,13 @@ import { FileFailureQueue } from '../../shared/redrive/FileFailureQueue.ts';
 import { type RedriveReport, Redriver } from '../../shared/redrive/Redriver.ts';
 import { SqsFailureQueue } from '../../shared/redrive/SqsFailureQueue.ts';
 import type { FailureQueue } from '../../shared/redrive/types.ts';
-import { openDynamoDb, openKinesis } from '../awsClients.ts';
+import { openKinesis } from '../awsClients.ts';
 import { type AwsCliOptions, awsClientConfig, withAwsOptions } from '../awsOptions.ts';
 import { UsageError } from '../errors.ts';
 import { loadPipeline } from '../loadPipeline.ts';
 import { renderTable } from '../render/table.ts';
 import { exitInterrupted, interruptible } from './interruptible.ts';
-import { explainTableFailure } from './letterOptions.ts';
+import { withDynamoDb } from './queryCommon.ts';
 import type { ReplayIo } from './replay.ts';
 
 /** Options of `streamfold redrive`. */
@@ -79,43 +79,38 @@ export const runRedrive = async (
   const names = pipelineResourceNames(definition);
   const resultsTable = options.table ?? names.resultsTable;
   const deadLetterTable = options.deadLetterTable ?? names.deadLetterTable;
+  // The queue first: naming it is a usage error, found before any AWS set-up.
   const { queue, close } = await openQueue(definition, options);
-  const dynamodb = await openDynamoDb(options);
-  const { endpoint: _endpoint, ...aws } = options;
-  const kinesis = await openKinesis({
-    ...aws,
-    ...(options.kinesisEndpoint !== undefined ? { endpoint: options.kinesisEndpoint } : {}),
-  });
-  try {
-    const redriver = new Redriver({
-      definition,
-      dynamodb,
-      kinesis,
-      resultsTable,
-      deadLetterTable,
-      queue,
-      ...(io.now !== undefined ? { now: io.now } : {}),
-      ...(io.signal !== undefined ? { signal: io.signal } : {}),
-      ...(io.progress !== undefined
-        ? {
-            onProgress: (r: RedriveReport) =>
-              io.progress?.(
-                `redrive: ${r.messages} message(s), ${r.applied} applied, ${r.notRetained} not retained`,
-              ),
-          }
-        : {}),
+  return withDynamoDb(options, [resultsTable, deadLetterTable], async (dynamodb) => {
+    const { endpoint: _endpoint, ...aws } = options;
+    const kinesis = await openKinesis({
+      ...aws,
+      ...(options.kinesisEndpoint !== undefined ? { endpoint: options.kinesisEndpoint } : {}),
     });
-    return { definition, report: await redriver.run() };
-  } catch (error) {
-    throw explainTableFailure(error, {
-      tables: `"${resultsTable}" or "${deadLetterTable}"`,
-      ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-    });
-  } finally {
-    close();
-    dynamodb.destroy();
-    kinesis.destroy();
-  }
+    try {
+      const redriver = new Redriver({
+        definition,
+        dynamodb,
+        kinesis,
+        resultsTable,
+        deadLetterTable,
+        queue,
+        ...(io.now !== undefined ? { now: io.now } : {}),
+        ...(io.signal !== undefined ? { signal: io.signal } : {}),
+        ...(io.progress !== undefined
+          ? {
+              onProgress: (r: RedriveReport) =>
+                io.progress?.(
+                  `redrive: ${r.messages} message(s), ${r.applied} applied, ${r.notRetained} not retained`,
+                ),
+            }
+          : {}),
+      });
+      return { definition, report: await redriver.run() };
+    } finally {
+      kinesis.destroy();
+    }
+  }).finally(close);
 };
 
 /**
