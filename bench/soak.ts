@@ -293,7 +293,7 @@ const BACKGROUND_FAULTS: readonly DynamoDbFaultRule[] = [
 ];
 
 /** Operations only the handler issues (the finalizer queries and updates), so a hang hits a batch. */
-const HANDLER_OPERATIONS = ['PutItem', 'BatchWriteItem', 'BatchGetItem'] as const;
+const HANDLER_OPERATIONS = ['PutItem', 'BatchGetItem'] as const;
 
 // --- the soak ------------------------------------------------------------------------------------
 

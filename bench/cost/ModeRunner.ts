@@ -367,12 +367,13 @@ export class ModeRunner {
     }
     const cpuMs = (used.user + used.system) / 1000;
     const requests =
-      counts.batchGetItem + counts.getItem + counts.putItem + counts.batchWriteItem + counts.other;
+      counts.batchGetItem + counts.getItem + counts.putItem + counts.deadLetterPut + counts.other;
     const roundTrips =
       counts.batchGetItem +
       counts.getItem +
       Math.ceil(counts.putItem / this.options.concurrency) +
-      counts.batchWriteItem +
+      // Dead letters: 8 puts in flight (DeadLetterWriter's default).
+      Math.ceil(counts.deadLetterPut / 8) +
       counts.other;
     this.cpuMs += cpuMs;
     this.billed += billedMs(cpuMs, roundTrips, this.options.billing);
@@ -400,7 +401,7 @@ export class ModeRunner {
       }
     }
     this.resultWriteUnits += counts.putWriteUnits;
-    this.deadLetterWriteUnits += counts.batchWriteUnits;
+    this.deadLetterWriteUnits += counts.deadLetterWriteUnits;
     this.deadLettersMeasured += report.deadLettersWritten;
     this.readUnits += counts.readUnits;
     if (!coalesced) return;

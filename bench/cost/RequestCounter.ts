@@ -8,25 +8,30 @@ export interface RequestCounts {
   putItem: number;
   /** `PutItem`s that wrote a results item (a `pk` with `#`; not a shard's ceiling item). */
   putItemWritten: number;
-  batchWriteItem: number;
+  /** Dead-letter `PutItem`s (one per letter, conditional: docs/adr/0003-dead-letter-replay.md). */
+  deadLetterPut: number;
   other: number;
   readUnits: number;
-  /** Table write units of the `PutItem`s (results items and shard ceilings). */
+  /** Table write units of the `PutItem`s of results items and shard ceilings. */
   putWriteUnits: number;
-  /** Table write units of the `BatchWriteItem`s (dead letters). */
-  batchWriteUnits: number;
+  /** Table write units of the dead-letter `PutItem`s. */
+  deadLetterWriteUnits: number;
 }
+
+/** A dead letter's put (a dead-letter item has a `kind` and no `version`, unlike results and ceiling items). */
+const isDeadLetter = (input: { Item?: Record<string, AttributeValue> }): boolean =>
+  input.Item?.kind !== undefined && input.Item.version === undefined;
 
 const zero = (): RequestCounts => ({
   batchGetItem: 0,
   getItem: 0,
   putItem: 0,
   putItemWritten: 0,
-  batchWriteItem: 0,
+  deadLetterPut: 0,
   other: 0,
   readUnits: 0,
   putWriteUnits: 0,
-  batchWriteUnits: 0,
+  deadLetterWriteUnits: 0,
 });
 
 const capacity = (consumed: ConsumedCapacity | readonly ConsumedCapacity[] | undefined): number => {
@@ -58,21 +63,23 @@ export class RequestCounter {
       (next, context) => async (args) => {
         const name = context.commandName ?? '';
         const counts = this.counts;
-        if (name === 'PutItemCommand') counts.putItem += 1;
+        const letter =
+          name === 'PutItemCommand' && isDeadLetter(args.input as { Item?: Record<string, AttributeValue> });
+        if (letter) counts.deadLetterPut += 1;
+        else if (name === 'PutItemCommand') counts.putItem += 1;
         else if (name === 'BatchGetItemCommand') counts.batchGetItem += 1;
         else if (name === 'GetItemCommand') counts.getItem += 1;
-        else if (name === 'BatchWriteItemCommand') counts.batchWriteItem += 1;
         else counts.other += 1;
         const result = await next(args);
         const output = result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] };
         const units = capacity(output.ConsumedCapacity);
-        if (name === 'PutItemCommand') {
+        if (letter) counts.deadLetterWriteUnits += units;
+        else if (name === 'PutItemCommand') {
           counts.putWriteUnits += units;
           const input = args.input as { TableName?: string; Item?: Record<string, AttributeValue> };
           if (input.Item?.pk?.S?.includes('#') === true) counts.putItemWritten += 1;
           if (onPut !== undefined && input.Item !== undefined) onPut(input.TableName ?? '', input.Item);
-        } else if (name === 'BatchWriteItemCommand') counts.batchWriteUnits += units;
-        else if (name === 'BatchGetItemCommand' || name === 'GetItemCommand') counts.readUnits += units;
+        } else if (name === 'BatchGetItemCommand' || name === 'GetItemCommand') counts.readUnits += units;
         return result;
       },
       { step: 'initialize', name: 'streamfoldBenchRequestCounter' },

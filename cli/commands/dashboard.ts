@@ -11,7 +11,7 @@ import { loadDashboardView } from '../dashboard/loadDashboardView.ts';
 import { startDashboard } from '../dashboard/startDashboard.ts';
 import { UsageError } from '../errors.ts';
 import { loadPipeline, loadPipelineCatalog } from '../loadPipeline.ts';
-import { explainQueryFailure } from './query.ts';
+import { explainQueryFailure } from './queryCommon.ts';
 
 /** Options of `streamfold dashboard`. */
 export interface DashboardCommandOptions extends AwsCliOptions {

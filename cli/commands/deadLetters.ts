@@ -6,18 +6,12 @@ import { queryLetters } from '../../shared/deadletters/queryLetters.ts';
 import type { StoredLetter } from '../../shared/deadletters/types.ts';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
 import { pipelineResourceNames } from '../../shared/deploy/names.ts';
-import { openDynamoDb } from '../awsClients.ts';
 import { type AwsCliOptions, withAwsOptions } from '../awsOptions.ts';
 import { UsageError } from '../errors.ts';
 import { loadPipeline } from '../loadPipeline.ts';
 import { renderTable } from '../render/table.ts';
-import {
-  explainTableFailure,
-  type LetterFilterCliOptions,
-  parseLetterFilter,
-  withLetterFilterOptions,
-} from './letterOptions.ts';
-import type { CommandIo } from './query.ts';
+import { type LetterFilterCliOptions, parseLetterFilter, withLetterFilterOptions } from './letterOptions.ts';
+import { type CommandIo, withDynamoDb } from './queryCommon.ts';
 
 /** Options of `streamfold dead-letters`. */
 export interface DeadLettersCommandOptions extends AwsCliOptions, LetterFilterCliOptions {
@@ -80,8 +74,7 @@ export const runDeadLetters = async (
   }
   const tableName = options.table ?? pipelineResourceNames(definition).deadLetterTable;
   const now = io.now ?? Date.now;
-  const client = await openDynamoDb(options);
-  try {
+  return withDynamoDb(options, tableName, async (client) => {
     if (options.show !== undefined) {
       const letter = await getLetter({ client, tableName, pipeline: definition.name, sk: options.show });
       return { definition, result: { mode: 'show', letter } };
@@ -99,14 +92,7 @@ export const runDeadLetters = async (
         summary,
       },
     };
-  } catch (error) {
-    throw explainTableFailure(error, {
-      tables: `"${tableName}"`,
-      ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-    });
-  } finally {
-    client.destroy();
-  }
+  });
 };
 
 const where = (letter: StoredLetter): string =>
@@ -238,7 +224,7 @@ export const registerDeadLetters = (program: Command, io: CommandIo = {}): void 
         )
         .argument(
           '<pipeline>',
-          'a built-in example (requests-by-ip, category-averages, ohlc, sensor-stats) or a module path[#name]',
+          'a pipeline of your config (--config, else streamfold.config.ts here or above, else the built-in examples) or a module path[#name]',
         ),
     )
       .option('-n, --limit <count>', 'how many of the newest letters to list (default: 20)')

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
-import { LetterFilterError, LetterNotFoundError } from '../../shared/deadletters/errors.ts';
 import type { LetterFilter } from '../../shared/deadletters/types.ts';
 import { isRejectionReason, REJECTION_REASONS } from '../../shared/rejection/reasons.ts';
 import { UsageError } from '../errors.ts';
-import { explainAwsError } from '../explainAwsError.ts';
-import { parseTimeOption } from './query.ts';
+import { parseTimeOption } from './queryCommon.ts';
 
 /** The letter-selecting options `dead-letters` and `replay` share. */
 export interface LetterFilterCliOptions {
@@ -58,34 +56,4 @@ export const parseLetterFilter = (options: LetterFilterCliOptions): LetterFilter
     ...(options.reason !== undefined ? { reason: options.reason } : {}),
     ...(options.kind !== undefined ? { kind: options.kind as 'rejected' | 'late' } : {}),
   };
-};
-
-/** The failure of a command over a pipeline's tables, explained. */
-export class TableCommandError extends Error {
-  public override readonly name = 'TableCommandError';
-}
-
-/**
- * Turns a failure of a dead-letter command into what the CLI reports: a bad key or range is a usage error,
- * a missing table says how to create it, endpoint troubles are explained. Others are returned unchanged.
- *
- * @example
- * catch (error) { throw explainTableFailure(error, { endpoint: options.endpoint, tables: tableName }); }
- */
-export const explainTableFailure = (
-  error: unknown,
-  where: { readonly endpoint?: string; readonly tables: string },
-): unknown => {
-  if (error instanceof LetterFilterError) return new UsageError(error.message, { cause: error });
-  if (error instanceof LetterNotFoundError) return error;
-  if (error instanceof Error && error.name === 'ResourceNotFoundException') {
-    return new TableCommandError(
-      `Table ${where.tables} does not exist ${where.endpoint !== undefined ? `at ${where.endpoint}` : 'in this account and region'}: deploy the pipeline (cdk deploy) or run \`streamfold dev\` for a local stack, or name the tables with the command's table options`,
-      { cause: error },
-    );
-  }
-  return explainAwsError(error, {
-    service: 'DynamoDB',
-    ...(where.endpoint !== undefined ? { endpoint: where.endpoint } : {}),
-  });
 };

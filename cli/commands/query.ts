@@ -28,17 +28,6 @@ import {
 import { renderRollupChart, renderRollupTable, rollupDocument, runRollupQuery } from './queryRollup.ts';
 import type { RollupCliOptions } from './rollupOptions.ts';
 
-// The helpers every query command shares live in queryCommon.ts; re-exported for existing importers.
-export {
-  type CommandIo,
-  chartWidth,
-  explainQueryFailure,
-  parseGroupOption,
-  parseTimeOption,
-  shortIso,
-  withResultsTable,
-} from './queryCommon.ts';
-
 /** Options of `streamfold query`. */
 export interface QueryCommandOptions extends AwsCliOptions {
   readonly group?: readonly string[];

@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LetterFilterError } from '../../shared/deadletters/errors.ts';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
 import { pipelineResourceNames } from '../../shared/deploy/names.ts';
 import {
@@ -106,11 +107,18 @@ export const parseGroupOption = (
   return group;
 };
 
+/** A table a command needs does not exist (the message says how to create or name it). */
+export class TableCommandError extends Error {
+  public override readonly name = 'TableCommandError';
+}
+
 /**
- * Turns a query failure into what the CLI reports: the query's own mistakes, and reads refused for their
- * cost (more Queries than `--max-queries`, a Scan of the whole table without `--yes`), become usage errors (exit 2);
- * a missing table, an endpoint that is not DynamoDB, does not answer or cannot be reached, or missing
- * credentials become one line saying what to do (exit 1). Other errors are returned unchanged.
+ * Turns the failure of a command over a pipeline's tables (query, top, dead-letters, replay, redrive)
+ * into what the CLI reports: the command's own mistakes (a query's input, a letter's key or range) and
+ * reads refused for their cost (more Queries than `--max-queries`, a Scan of the whole table without
+ * `--yes`) become usage errors (exit 2); a missing table, an endpoint that is not DynamoDB, does not
+ * answer or cannot be reached, or missing credentials or region become one line saying what to do
+ * (exit 1). Other errors are returned unchanged.
  *
  * @example
  * catch (error) { throw explainQueryFailure(error, { tableName, endpoint: options.endpoint }); }
@@ -118,13 +126,15 @@ export const parseGroupOption = (
 export const explainQueryFailure = (
   error: unknown,
   where: {
-    readonly tableName: string;
+    /** The table (or tables) the command works on, for the message when one is missing. */
+    readonly tableName: string | readonly string[];
     readonly endpoint?: string;
     readonly region?: string;
     readonly profile?: string;
   },
 ): unknown => {
-  if (error instanceof QueryInputError) return new UsageError(error.message, { cause: error });
+  if (error instanceof QueryInputError || error instanceof LetterFilterError)
+    return new UsageError(error.message, { cause: error });
   if (error instanceof QueryCostError) {
     return new UsageError(
       `${error.cost}, more than --max-queries ${error.maxQueries}: narrow the range, or pass --yes to read them all`,
@@ -141,6 +151,15 @@ export const explainQueryFailure = (
   if (error instanceof TableNotFoundError) {
     return new QueryError(
       `Results table "${error.tableName}" does not exist ${where.endpoint !== undefined ? `at ${where.endpoint}` : 'in this account and region'}: create it by deploying the pipeline (cdk deploy) or run \`streamfold dev\` for a local stack, or name the table with --table`,
+      options,
+    );
+  }
+  if (error instanceof Error && error.name === 'ResourceNotFoundException') {
+    const names = (typeof where.tableName === 'string' ? [where.tableName] : where.tableName)
+      .map((name) => `"${name}"`)
+      .join(' or ');
+    return new TableCommandError(
+      `Table ${names} does not exist ${where.endpoint !== undefined ? `at ${where.endpoint}` : 'in this account and region'}: deploy the pipeline (cdk deploy) or run \`streamfold dev\` for a local stack, or name the tables with the command's table options`,
       options,
     );
   }
@@ -163,23 +182,21 @@ export const explainQueryFailure = (
 };
 
 /**
- * Opens the results table a command reads: a DynamoDB client for the AWS options ({@link openDynamoDb}:
- * region and credentials checked before any request) and the table name (`--table`, else
- * `streamfold-<pipeline>-results`), then runs `read` and closes the client; failures are explained with
- * {@link explainQueryFailure}.
+ * Runs `work` with a DynamoDB client for the AWS options ({@link openDynamoDb}: region and credentials
+ * checked before any request) and closes the client; failures are explained with
+ * {@link explainQueryFailure}, naming `tableName` (the table or tables `work` uses) if one is missing.
  *
  * @example
- * const outcome = await withResultsTable(definition, options, (client, tableName) => queryWindows({ client, tableName, definition }));
+ * const letters = await withDynamoDb(options, [resultsTable, deadLetterTable], (client) => replay(client));
  */
-export const withResultsTable = async <T>(
-  definition: PipelineDefinition,
-  options: AwsCliOptions & { readonly table?: string },
-  read: (client: DynamoDBClient, tableName: string) => Promise<T>,
+export const withDynamoDb = async <T>(
+  options: AwsCliOptions,
+  tableName: string | readonly string[],
+  work: (client: DynamoDBClient) => Promise<T>,
 ): Promise<T> => {
-  const tableName = options.table ?? pipelineResourceNames(definition).resultsTable;
   const client = await openDynamoDb(options);
   try {
-    return await read(client, tableName);
+    return await work(client);
   } catch (error) {
     throw explainQueryFailure(error, {
       tableName,
@@ -190,4 +207,20 @@ export const withResultsTable = async <T>(
   } finally {
     client.destroy();
   }
+};
+
+/**
+ * Opens the results table a command reads: the table name (`--table`, else
+ * `streamfold-<pipeline>-results`) and a client ({@link withDynamoDb}), then runs `read`.
+ *
+ * @example
+ * const outcome = await withResultsTable(definition, options, (client, tableName) => queryWindows({ client, tableName, definition }));
+ */
+export const withResultsTable = async <T>(
+  definition: PipelineDefinition,
+  options: AwsCliOptions & { readonly table?: string },
+  read: (client: DynamoDBClient, tableName: string) => Promise<T>,
+): Promise<T> => {
+  const tableName = options.table ?? pipelineResourceNames(definition).resultsTable;
+  return withDynamoDb(options, tableName, (client) => read(client, tableName));
 };

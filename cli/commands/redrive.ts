@@ -8,13 +8,13 @@ import { FileFailureQueue } from '../../shared/redrive/FileFailureQueue.ts';
 import { type RedriveReport, Redriver } from '../../shared/redrive/Redriver.ts';
 import { SqsFailureQueue } from '../../shared/redrive/SqsFailureQueue.ts';
 import type { FailureQueue } from '../../shared/redrive/types.ts';
-import { openDynamoDb, openKinesis } from '../awsClients.ts';
+import { openKinesis } from '../awsClients.ts';
 import { type AwsCliOptions, awsClientConfig, withAwsOptions } from '../awsOptions.ts';
 import { UsageError } from '../errors.ts';
 import { loadPipeline } from '../loadPipeline.ts';
 import { renderTable } from '../render/table.ts';
 import { exitInterrupted, interruptible } from './interruptible.ts';
-import { explainTableFailure } from './letterOptions.ts';
+import { withDynamoDb } from './queryCommon.ts';
 import type { ReplayIo } from './replay.ts';
 
 /** Options of `streamfold redrive`. */
@@ -79,43 +79,38 @@ export const runRedrive = async (
   const names = pipelineResourceNames(definition);
   const resultsTable = options.table ?? names.resultsTable;
   const deadLetterTable = options.deadLetterTable ?? names.deadLetterTable;
+  // The queue first: naming it is a usage error, found before any AWS set-up.
   const { queue, close } = await openQueue(definition, options);
-  const dynamodb = await openDynamoDb(options);
-  const { endpoint: _endpoint, ...aws } = options;
-  const kinesis = await openKinesis({
-    ...aws,
-    ...(options.kinesisEndpoint !== undefined ? { endpoint: options.kinesisEndpoint } : {}),
-  });
-  try {
-    const redriver = new Redriver({
-      definition,
-      dynamodb,
-      kinesis,
-      resultsTable,
-      deadLetterTable,
-      queue,
-      ...(io.now !== undefined ? { now: io.now } : {}),
-      ...(io.signal !== undefined ? { signal: io.signal } : {}),
-      ...(io.progress !== undefined
-        ? {
-            onProgress: (r: RedriveReport) =>
-              io.progress?.(
-                `redrive: ${r.messages} message(s), ${r.applied} applied, ${r.notRetained} not retained`,
-              ),
-          }
-        : {}),
+  return withDynamoDb(options, [resultsTable, deadLetterTable], async (dynamodb) => {
+    const { endpoint: _endpoint, ...aws } = options;
+    const kinesis = await openKinesis({
+      ...aws,
+      ...(options.kinesisEndpoint !== undefined ? { endpoint: options.kinesisEndpoint } : {}),
     });
-    return { definition, report: await redriver.run() };
-  } catch (error) {
-    throw explainTableFailure(error, {
-      tables: `"${resultsTable}" or "${deadLetterTable}"`,
-      ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-    });
-  } finally {
-    close();
-    dynamodb.destroy();
-    kinesis.destroy();
-  }
+    try {
+      const redriver = new Redriver({
+        definition,
+        dynamodb,
+        kinesis,
+        resultsTable,
+        deadLetterTable,
+        queue,
+        ...(io.now !== undefined ? { now: io.now } : {}),
+        ...(io.signal !== undefined ? { signal: io.signal } : {}),
+        ...(io.progress !== undefined
+          ? {
+              onProgress: (r: RedriveReport) =>
+                io.progress?.(
+                  `redrive: ${r.messages} message(s), ${r.applied} applied, ${r.notRetained} not retained`,
+                ),
+            }
+          : {}),
+      });
+      return { definition, report: await redriver.run() };
+    } finally {
+      kinesis.destroy();
+    }
+  }).finally(close);
 };
 
 /**
@@ -143,6 +138,7 @@ export const renderRedriveReport = (definition: PipelineDefinition, report: Redr
         'items written',
         'already applied',
         'overtaken',
+        'left to replay',
         'status',
       ],
       report.ranges.map((r) => [
@@ -156,6 +152,7 @@ export const renderRedriveReport = (definition: PipelineDefinition, report: Redr
         String(r.itemsWritten),
         String(r.itemsAlreadyApplied),
         String(r.overtakenItems),
+        String(r.leftToReplay),
         r.status,
       ]),
     ),
@@ -166,6 +163,11 @@ export const renderRedriveReport = (definition: PipelineDefinition, report: Redr
   if (report.overtakenItems > 0) {
     lines.push(
       `${report.overtakenItems} item(s) had already been written with later records of their shard ("overtaken"): their marks cannot tell whether they hold the range, so redrive left them as they are; see docs/operations.md, "Overtaken ranges".`,
+    );
+  }
+  if (report.leftToReplay > 0) {
+    lines.push(
+      `${report.leftToReplay} record(s) of the ranges have dead letters: redrive left them to \`streamfold replay ${definition.name}\` (a replayed one is counted already), so that none is counted twice.`,
     );
   }
   return lines.join('\n');
@@ -190,7 +192,7 @@ export const registerRedrive = (program: Command, io: ReplayIo = {}): void => {
       )
       .argument(
         '<pipeline>',
-        'a built-in example (requests-by-ip, category-averages, ohlc, sensor-stats) or a module path[#name]',
+        'a pipeline of your config (--config, else streamfold.config.ts here or above, else the built-in examples) or a module path[#name]',
       )
       .option(
         '--queue <name-or-url>',
@@ -218,12 +220,13 @@ export const registerRedrive = (program: Command, io: ReplayIo = {}): void => {
         'Each message names a shard and a sequence range. The range is read back from the stream and delivered to',
         'the pipeline’s handler code as the event source mapping would; records already applied are no-ops (the',
         'items’ high-water marks). A message is deleted only after its whole range is applied; a range the stream',
-        'no longer retains is reported and its message kept (exit status 1).',
+        'no longer retains, or a message that is not an on-failure record, is reported and its message kept (exit',
+        'status 1). Records that have rejection dead letters are left to `streamfold replay`, so none counts twice.',
         '',
         'Examples:',
         '  streamfold redrive ohlc --endpoint http://127.0.0.1:<dynamodb port> --kinesis-endpoint http://127.0.0.1:<kinesis port>',
         '  streamfold redrive ohlc --queue StreamfoldStack-OhlcFailureQueue1A2B3C --region eu-west-1',
-        '  streamfold redrive ./pipelines.ts#orders --queue https://sqs.eu-west-1.amazonaws.com/123456789012/orders-failures --json',
+        '  streamfold redrive ./orders.ts#orders --queue https://sqs.eu-west-1.amazonaws.com/123456789012/orders-failures --json',
       ].join('\n'),
     )
     .action(async (pipelineRef: string, options: RedriveCommandOptions) => {

@@ -7,19 +7,14 @@ import { ReplayError } from '../../shared/replay/errors.ts';
 import { LetterReplayer } from '../../shared/replay/LetterReplayer.ts';
 import { ReplayLock } from '../../shared/replay/ReplayLock.ts';
 import { LETTER_VERDICTS, type ReplayReport } from '../../shared/replay/types.ts';
-import { openDynamoDb, openKinesis } from '../awsClients.ts';
+import { openKinesis } from '../awsClients.ts';
 import { type AwsCliOptions, withAwsOptions } from '../awsOptions.ts';
 import { UsageError } from '../errors.ts';
 import { loadPipeline } from '../loadPipeline.ts';
 import { renderTable } from '../render/table.ts';
 import { exitInterrupted, interruptible } from './interruptible.ts';
-import {
-  explainTableFailure,
-  type LetterFilterCliOptions,
-  parseLetterFilter,
-  withLetterFilterOptions,
-} from './letterOptions.ts';
-import type { CommandIo } from './query.ts';
+import { type LetterFilterCliOptions, parseLetterFilter, withLetterFilterOptions } from './letterOptions.ts';
+import { type CommandIo, withDynamoDb } from './queryCommon.ts';
 
 /** The first `count` values of an async iterable. */
 async function* take<T>(count: number, values: AsyncIterable<T>): AsyncGenerator<T> {
@@ -78,68 +73,63 @@ export const runReplay = async (
   const resultsTable = options.table ?? names.resultsTable;
   const deadLetterTable = options.deadLetterTable ?? names.deadLetterTable;
   const now = io.now ?? Date.now;
-  const client = await openDynamoDb(options);
-  // Large payloads are read back from the stream: on AWS with the same account, locally at --kinesis-endpoint.
-  let kinesis: KinesisClient | undefined;
-  if (options.kinesisEndpoint !== undefined || options.endpoint === undefined) {
-    const { endpoint: _endpoint, ...rest } = options;
-    kinesis = await openKinesis({
-      ...rest,
-      ...(options.kinesisEndpoint !== undefined ? { endpoint: options.kinesisEndpoint } : {}),
-    });
-  }
-  const lock =
-    options.dryRun === true
-      ? undefined
-      : new ReplayLock({ client, tableName: deadLetterTable, pipeline: definition.name, now });
-  try {
-    await lock?.acquire(options.breakLock === true);
-    const replayer = new LetterReplayer({
-      definition,
-      client,
-      resultsTable,
-      deadLetterTable,
-      ...(kinesis !== undefined ? { kinesis: { client: kinesis, streamName: definition.stream } } : {}),
-      includeLate: options.includeLate === true,
-      dryRun: options.dryRun === true,
-      ...(lock !== undefined ? { lock } : {}),
-      ...(io.signal !== undefined ? { signal: io.signal } : {}),
-      now,
-      ...(io.progress !== undefined
-        ? {
-            onProgress: (r: ReplayReport) =>
-              io.progress?.(
-                `replay: ${r.considered} letter(s) read, ${r.verdicts.folds} fold, ${r.itemsWritten} item(s) written`,
-              ),
-          }
-        : {}),
-    });
-    // Marked letters whose items still name them are read too, and cleaned up.
-    const report = await replayer.run(
-      take(
-        limit,
-        queryLetters({
-          client,
-          tableName: deadLetterTable,
-          pipeline: definition.name,
-          filter,
-          withPayload: true,
-          now,
-          pageSize: 50,
-        }),
-      ),
-    );
-    return { definition, report };
-  } catch (error) {
-    throw explainTableFailure(error, {
-      tables: `"${resultsTable}" or "${deadLetterTable}"`,
-      ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-    });
-  } finally {
-    await lock?.release();
-    client.destroy();
-    kinesis?.destroy();
-  }
+  return withDynamoDb(options, [resultsTable, deadLetterTable], async (client) => {
+    // Large payloads are read back from the stream: on AWS with the same account, locally at --kinesis-endpoint.
+    let kinesis: KinesisClient | undefined;
+    if (options.kinesisEndpoint !== undefined || options.endpoint === undefined) {
+      const { endpoint: _endpoint, ...rest } = options;
+      kinesis = await openKinesis({
+        ...rest,
+        ...(options.kinesisEndpoint !== undefined ? { endpoint: options.kinesisEndpoint } : {}),
+      });
+    }
+    const lock =
+      options.dryRun === true
+        ? undefined
+        : new ReplayLock({ client, tableName: deadLetterTable, pipeline: definition.name, now });
+    try {
+      await lock?.acquire(options.breakLock === true);
+      const replayer = new LetterReplayer({
+        definition,
+        client,
+        resultsTable,
+        deadLetterTable,
+        ...(kinesis !== undefined ? { kinesis: { client: kinesis, streamName: definition.stream } } : {}),
+        includeLate: options.includeLate === true,
+        dryRun: options.dryRun === true,
+        ...(lock !== undefined ? { lock } : {}),
+        ...(io.signal !== undefined ? { signal: io.signal } : {}),
+        now,
+        ...(io.progress !== undefined
+          ? {
+              onProgress: (r: ReplayReport) =>
+                io.progress?.(
+                  `replay: ${r.considered} letter(s) read, ${r.verdicts.folds} fold, ${r.itemsWritten} item(s) written`,
+                ),
+            }
+          : {}),
+      });
+      // Marked letters whose items still name them are read too, and cleaned up.
+      const report = await replayer.run(
+        take(
+          limit,
+          queryLetters({
+            client,
+            tableName: deadLetterTable,
+            pipeline: definition.name,
+            filter,
+            withPayload: true,
+            now,
+            pageSize: 50,
+          }),
+        ),
+      );
+      return { definition, report };
+    } finally {
+      await lock?.release();
+      kinesis?.destroy();
+    }
+  });
 };
 
 /** Window starts, short: one as is, several as a count and the first and last. */
@@ -238,7 +228,7 @@ export const registerReplay = (program: Command, io: ReplayIo = {}): void => {
         )
         .argument(
           '<pipeline>',
-          'a built-in example (requests-by-ip, category-averages, ohlc, sensor-stats) or a module path[#name]',
+          'a pipeline of your config (--config, else streamfold.config.ts here or above, else the built-in examples) or a module path[#name]',
         ),
     )
       .option(
@@ -273,7 +263,7 @@ export const registerReplay = (program: Command, io: ReplayIo = {}): void => {
         '',
         'Examples:',
         '  streamfold replay sensor-stats --dry-run --endpoint http://127.0.0.1:<dynamodb port of streamfold dev>',
-        '  streamfold replay ./pipelines.ts#orders --reason missing-field --from 2026-12-06T08:00Z',
+        '  streamfold replay ./orders.ts#orders --reason missing-field --from 2026-12-06T08:00Z',
         '  streamfold replay sensor-stats --kind late --include-late',
         '  streamfold replay ohlc --endpoint http://127.0.0.1:8000 --kinesis-endpoint http://127.0.0.1:4567',
       ].join('\n'),

@@ -20,7 +20,7 @@ import {
   parseTimeOption,
   shortIso,
   withResultsTable,
-} from './query.ts';
+} from './queryCommon.ts';
 import {
   chooseTopRange,
   renderTopRangeChart,

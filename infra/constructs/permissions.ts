@@ -21,8 +21,8 @@ export const ACTIONS = {
   ],
   /** `ResultsWriter`: consistent BatchGetItem, GetItem on a conflict, conditional PutItem. */
   writeResults: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
-  /** `DeadLetterWriter`: BatchWriteItem of idempotent puts. */
-  writeDeadLetters: ['dynamodb:BatchWriteItem'],
+  /** `DeadLetterWriter`: idempotent puts, conditioned on the letter not being replayed (no BatchWriteItem). */
+  writeDeadLetters: ['dynamodb:PutItem'],
   /** The event source mapping's on-failure destination. */
   sendFailure: ['sqs:SendMessage'],
   /** `finalizeWindows`: Query on the open-windows index. */

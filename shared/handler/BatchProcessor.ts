@@ -9,7 +9,7 @@ import { decodeBuffer, encodeBuffer, stateBytes, type WindowState } from '../buf
 import { absorb, emptyBuffer, maxSequence, type ShardBuffer } from '../buffer/ShardBuffer.ts';
 import type { PipelineDefinition } from '../definition/types.ts';
 import { BatchFolder } from '../fold/BatchFolder.ts';
-import type { SourceRecord } from '../record/types.ts';
+import type { RecordOrigin, SourceRecord } from '../record/types.ts';
 import { DeadLetterWriter } from '../storage/DeadLetterWriter.ts';
 import { ResultsWriter } from '../storage/ResultsWriter.ts';
 import type { RetryOptions } from '../storage/retry.ts';
@@ -147,11 +147,14 @@ export class BatchProcessor {
   /**
    * Like {@link handle}, returning the full report (for tests, the local runner and benchmarks).
    *
+   * @param options - `select`: fold only the decoded records (and rejections) whose origin it accepts
+   *   (per-batch mode; redrive leaves out the records whose dead letters belong to replay)
    * @throws {BufferedWriteError} in buffered mode, when something could not be written before the deadline.
    */
   public async process(
     event: KinesisStreamEvent | KinesisStreamTumblingWindowEvent,
     context: RemainingTime,
+    options: { readonly select?: (origin: RecordOrigin) => boolean } = {},
   ): Promise<BatchReport> {
     const started = this.now();
     const deadlineMs = started + context.getRemainingTimeInMillis() - (this.options.safetyMarginMs ?? 3000);
@@ -166,11 +169,22 @@ export class BatchProcessor {
     const tally = new InvocationTally();
     const buffered =
       windowEvent === undefined
-        ? await this.writeBatch(sources, shardId, deadlineMs, tally)
+        ? await this.writeBatch(sources, shardId, deadlineMs, tally, options.select)
         : await this.bufferBatch(windowEvent, sources, shardId, deadlineMs, tally);
 
     this.logPayloads(tally);
-    const dead = await this.deadLetters.write(tally.letters, shardId, deadlineMs);
+    // Letters only for records that will not be delivered again (docs/adr/0003-dead-letter-replay.md):
+    // from the failure point on, Lambda redelivers (or gives the range to redrive), and a letter written
+    // now could be replayed while the same record is folded by that redelivery: counted twice.
+    const resumeAt =
+      tally.failedSequence ?? (tally.errors.length > 0 ? sources[0]?.sequenceNumber : undefined);
+    const letters =
+      resumeAt === undefined
+        ? tally.letters
+        : windowEvent !== undefined
+          ? []
+          : tally.letters.filter((l) => compareSequence(l.origin.sequenceNumber, resumeAt) < 0);
+    const dead = await this.deadLetters.write(letters, shardId, deadlineMs);
     tally.failAt(dead.failedSequence);
     tally.errors.push(...dead.errors);
     const report: BatchReport = {
@@ -231,8 +245,9 @@ export class BatchProcessor {
     shardId: string,
     deadlineMs: number,
     tally: InvocationTally,
+    select: ((origin: RecordOrigin) => boolean) | undefined,
   ): Promise<undefined> {
-    await this.writeRecords(sources, shardId, deadlineMs, tally, true);
+    await this.writeRecords(sources, shardId, deadlineMs, tally, true, select);
     return undefined;
   }
 
@@ -243,9 +258,10 @@ export class BatchProcessor {
     deadlineMs: number,
     tally: InvocationTally,
     raise: boolean,
+    select?: (origin: RecordOrigin) => boolean,
   ): Promise<boolean> {
     if (sources.length === 0) return true;
-    const batch = this.folder.fold(sources);
+    const batch = select === undefined ? this.folder.fold(sources) : this.folder.fold(sources, { select });
     const top = sources[sources.length - 1]?.sequenceNumber as string;
     const written = await this.results.write(
       batch,

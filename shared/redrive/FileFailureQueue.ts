@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { appendFile, readFile } from 'node:fs/promises';
+import { FailureNoticeError } from './errors.ts';
 import { parseFailureNotice } from './parseFailureNotice.ts';
-import type { FailureMessage, FailureQueue } from './types.ts';
+import type { FailureMessage, FailureQueue, UnreadableMessage } from './types.ts';
 
 const readLines = async (path: string): Promise<string[]> => {
   try {
@@ -34,25 +35,24 @@ export class FileFailureQueue implements FailureQueue {
     return `${this.path}.done`;
   }
 
-  /** @throws {FailureNoticeError} for a line that is not an on-failure record (naming its line number). */
-  public async receive(max: number): Promise<FailureMessage[]> {
+  /** A line that is not an on-failure record comes back unreadable (naming its line number). */
+  public async receive(max: number): Promise<(FailureMessage | UnreadableMessage)[]> {
     const done = new Set((await readLines(this.donePath)).filter((l) => l !== ''));
     const lines = await readLines(this.path);
-    const messages: FailureMessage[] = [];
+    const messages: (FailureMessage | UnreadableMessage)[] = [];
     for (let i = 0; i < lines.length && messages.length < max; i++) {
       const line = lines[i] as string;
       if (line.trim() === '') continue;
       const id = `${i + 1}:${createHash('sha256').update(line).digest('hex').slice(0, 16)}`;
       if (done.has(id) || this.handedOut.has(id)) continue;
       this.handedOut.add(id);
-      let range: FailureMessage['range'];
       try {
-        range = parseFailureNotice(line);
+        messages.push({ id, range: parseFailureNotice(line), handle: id });
       } catch (error) {
-        (error as Error).message = `${this.path} line ${i + 1}: ${(error as Error).message}`;
-        throw error;
+        if (!(error instanceof FailureNoticeError)) throw error;
+        error.message = `${this.path} line ${i + 1}: ${error.message}`;
+        messages.push({ id, handle: id, error });
       }
-      messages.push({ id, range, handle: id });
     }
     return messages;
   }

@@ -1,17 +1,21 @@
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { _Record, KinesisClient } from '@aws-sdk/client-kinesis';
+import { queryLetters } from '../deadletters/queryLetters.ts';
+import type { StoredLetter } from '../deadletters/types.ts';
 import type { PipelineDefinition } from '../definition/types.ts';
 import { BatchFolder } from '../fold/BatchFolder.ts';
 import { BatchProcessor } from '../handler/BatchProcessor.ts';
 import { toKinesisStreamRecord } from '../handler/toKinesisStreamRecord.ts';
 import { toSourceRecord } from '../handler/toSourceRecord.ts';
+import type { RecordOrigin } from '../record/types.ts';
+import { letterSelects } from '../replay/letterSource.ts';
 import { RESULT_ATTRIBUTES as A } from '../storage/attributes.ts';
 import { mapLimit } from '../storage/mapLimit.ts';
 import { resultKey } from '../storage/resultItem.ts';
 import { withRetry } from '../storage/retry.ts';
 import { compareSequence } from '../storage/sequence.ts';
 import { readShardRange } from '../stream/readShardRange.ts';
-import type { FailedRange, FailureMessage, FailureQueue } from './types.ts';
+import type { FailedRange, FailureMessage, FailureQueue, UnreadableMessage } from './types.ts';
 
 /** Options of {@link Redriver}. */
 export interface RedriverOptions {
@@ -60,6 +64,12 @@ export interface RangeOutcome {
    * from the mark, and redrive skips them (docs/adr/0003-dead-letter-replay.md, "Overtaken ranges").
    */
   readonly overtakenItems: number;
+  /**
+   * Records (lines, KPL user records) of the range that have a dead letter of a rejection: redrive leaves
+   * them to `replay` (replayed already, or to be replayed), so that each is counted once
+   * (docs/adr/0003-dead-letter-replay.md, "Redrive and dead letters").
+   */
+  readonly leftToReplay: number;
   readonly detail: string;
 }
 
@@ -73,6 +83,8 @@ export interface RedriveReport {
   readonly notRetained: number;
   readonly failed: number;
   readonly overtakenItems: number;
+  /** Records left to replay, all ranges together (see {@link RangeOutcome.leftToReplay}). */
+  readonly leftToReplay: number;
   readonly ranges: readonly RangeOutcome[];
 }
 
@@ -117,6 +129,7 @@ export class Redriver {
       notRetained: ranges.filter((r) => r.status === 'not-retained').length,
       failed: ranges.filter((r) => r.status === 'failed').length,
       overtakenItems: ranges.reduce((sum, r) => sum + r.overtakenItems, 0),
+      leftToReplay: ranges.reduce((sum, r) => sum + r.leftToReplay, 0),
       ranges: [...ranges],
     });
     while (!this.stopped()) {
@@ -124,8 +137,8 @@ export class Redriver {
       if (messages.length === 0) break;
       for (const message of messages) {
         if (this.stopped()) break;
-        const outcome = await this.redrive(message);
-        if (outcome.status === 'applied') await this.options.queue.delete(message);
+        const outcome = 'error' in message ? unreadable(message) : await this.redrive(message);
+        if (outcome.status === 'applied' && !('error' in message)) await this.options.queue.delete(message);
         ranges.push(outcome);
         this.options.onProgress?.(report());
       }
@@ -152,6 +165,7 @@ export class Redriver {
       itemsWritten: 0,
       itemsAlreadyApplied: 0,
       overtakenItems: 0,
+      leftToReplay: 0,
     };
     const streamName = range.streamArn.split(':stream/')[1] ?? this.options.definition.stream;
     let read: Awaited<ReturnType<typeof readShardRange>>;
@@ -175,7 +189,22 @@ export class Redriver {
       };
     }
     const records = read.records;
-    const overtakenItems = await this.overtaken(range, records);
+    let owned: ((origin: RecordOrigin) => boolean) | undefined;
+    let leftToReplay = 0;
+    try {
+      const letters = await this.replayLetters(range, records);
+      leftToReplay = letters.length;
+      owned = letters.length === 0 ? undefined : ownedBy(letters);
+    } catch (error) {
+      return {
+        ...base,
+        ...empty,
+        status: 'failed',
+        detail: `reading the range's dead letters failed: ${(error as Error).message}`,
+      };
+    }
+    const select = owned === undefined ? {} : { select: (origin: RecordOrigin) => !owned(origin) };
+    const overtakenItems = await this.overtaken(range, records, select);
     const context = {
       shardId: range.shardId,
       streamArn: range.streamArn,
@@ -193,6 +222,7 @@ export class Redriver {
         const report = await this.processor.process(
           { Records: batch.map((r) => toKinesisStreamRecord(r, context)) },
           { getRemainingTimeInMillis: () => DELIVERY_BUDGET_MS },
+          select,
         );
         totals.folded += report.folded;
         totals.rejected += report.rejected;
@@ -208,6 +238,7 @@ export class Redriver {
             ...totals,
             records: records.length,
             overtakenItems,
+            leftToReplay,
             status: 'failed',
             detail: (error as Error).message,
           };
@@ -225,6 +256,7 @@ export class Redriver {
           ...totals,
           records: records.length,
           overtakenItems,
+          leftToReplay,
           status: 'failed',
           detail: `the delivery kept failing at ${failedSequence} (${failures} attempts)`,
         };
@@ -238,16 +270,46 @@ export class Redriver {
       ...totals,
       records: records.length,
       overtakenItems,
+      leftToReplay,
       status: 'applied',
       detail: '',
     };
   }
 
   /**
+   * The dead letters of rejections among the range's records (any replay state), read by key: one Query
+   * per arrival day over the records' arrival times. Late and `item-too-large` letters are not among them:
+   * they stand for some windows of a record only, and its other windows are the range's to fold.
+   */
+  private async replayLetters(range: FailedRange, records: readonly _Record[]): Promise<StoredLetter[]> {
+    const sequences = new Set(records.map((r) => r.SequenceNumber ?? ''));
+    const arrivals = records.map((r) => r.ApproximateArrivalTimestamp?.getTime() ?? this.now());
+    if (arrivals.length === 0) return [];
+    const letters: StoredLetter[] = [];
+    for await (const letter of queryLetters({
+      client: this.options.dynamodb,
+      tableName: this.options.deadLetterTable,
+      pipeline: this.options.definition.name,
+      // A second either side: the letters' arrival times went through the event's seconds.
+      filter: { kind: 'rejected', fromMs: Math.min(...arrivals) - 1000, toMs: Math.max(...arrivals) + 1001 },
+      now: this.now,
+    })) {
+      if (letter.shardId !== range.shardId || !sequences.has(letter.sequenceNumber)) continue;
+      if (letter.reason === 'item-too-large') continue;
+      letters.push(letter);
+    }
+    return letters;
+  }
+
+  /**
    * Items of the range whose mark for the shard is past the range's end already: records after the range
    * were applied to them, so the range's records are taken as held (they may not be).
    */
-  private async overtaken(range: FailedRange, records: readonly _Record[]): Promise<number> {
+  private async overtaken(
+    range: FailedRange,
+    records: readonly _Record[],
+    options: { readonly select?: (origin: RecordOrigin) => boolean },
+  ): Promise<number> {
     const batch = this.folder.fold(
       records.map((r) =>
         toSourceRecord(
@@ -259,6 +321,7 @@ export class Redriver {
           }),
         ),
       ),
+      options,
     );
     const keys = [...batch.aggregates.values()].map((a) =>
       resultKey(this.options.definition.name, a.groupKey, a.windowStartMs),
@@ -284,3 +347,31 @@ export class Redriver {
     return settled.filter((s) => s.status === 'fulfilled' && s.value).length;
   }
 }
+
+/** Whether a decoded record (or rejection) is one that one of `letters` stands for. */
+const ownedBy = (letters: readonly StoredLetter[]): ((origin: RecordOrigin) => boolean) => {
+  const bySequence = new Map<string, ((origin: RecordOrigin) => boolean)[]>();
+  for (const letter of letters) {
+    const list = bySequence.get(letter.sequenceNumber) ?? [];
+    list.push(letterSelects(letter));
+    bySequence.set(letter.sequenceNumber, list);
+  }
+  return (origin) => bySequence.get(origin.sequenceNumber)?.some((selects) => selects(origin)) === true;
+};
+
+/** The outcome of a message that is not an on-failure record: failed, kept in the queue, the run goes on. */
+const unreadable = (message: UnreadableMessage): RangeOutcome => ({
+  shardId: '?',
+  startSequenceNumber: '?',
+  endSequenceNumber: '?',
+  status: 'failed',
+  records: 0,
+  folded: 0,
+  rejected: 0,
+  late: 0,
+  itemsWritten: 0,
+  itemsAlreadyApplied: 0,
+  overtakenItems: 0,
+  leftToReplay: 0,
+  detail: `not an on-failure record, left in the queue: ${message.error.message}`,
+});

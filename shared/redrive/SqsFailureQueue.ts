@@ -1,6 +1,7 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { FailureNoticeError } from './errors.ts';
 import { parseFailureNotice } from './parseFailureNotice.ts';
-import type { FailureMessage, FailureQueue } from './types.ts';
+import type { FailureMessage, FailureQueue, UnreadableMessage } from './types.ts';
 
 /** Options of {@link SqsFailureQueue}. */
 export interface SqsFailureQueueOptions {
@@ -11,6 +12,12 @@ export interface SqsFailureQueueOptions {
    * @default 300
    */
   readonly visibilityTimeoutSeconds?: number;
+  /**
+   * Receives in a row that bring back only messages this run has handled (their visibility timeout ran
+   * out) before the queue is taken as done.
+   * @default 10
+   */
+  readonly maxSeenOnlyReceives?: number;
 }
 
 /**
@@ -30,29 +37,43 @@ export class SqsFailureQueue implements FailureQueue {
     this.description = `queue ${options.queueUrl}`;
   }
 
-  /** @throws {FailureNoticeError} for a message that is not an on-failure record. */
-  public async receive(max: number): Promise<FailureMessage[]> {
-    const response = await this.options.client.send(
-      new ReceiveMessageCommand({
-        QueueUrl: this.options.queueUrl,
-        MaxNumberOfMessages: Math.min(10, Math.max(1, max)),
-        WaitTimeSeconds: 1,
-        VisibilityTimeout: this.options.visibilityTimeoutSeconds ?? 300,
-      }),
-    );
-    const messages: FailureMessage[] = [];
-    for (const message of response.Messages ?? []) {
-      const id = message.MessageId ?? '';
-      // Kept messages come back after the visibility timeout; one pass handles each once.
-      if (this.seen.has(id)) continue;
-      this.seen.add(id);
-      messages.push({
-        id,
-        range: parseFailureNotice(message.Body ?? ''),
-        handle: message.ReceiptHandle ?? '',
-      });
+  /**
+   * Receives until a response holds a message this run has not handled yet (or holds none: the queue is
+   * done). A response of only handled messages (kept ones whose visibility timeout ran out) is not the
+   * end of the queue: receiving goes on, up to `maxSeenOnlyReceives` such responses in a row. A message
+   * that is not an on-failure record comes back as an {@link UnreadableMessage}.
+   */
+  public async receive(max: number): Promise<(FailureMessage | UnreadableMessage)[]> {
+    const limit = this.options.maxSeenOnlyReceives ?? 10;
+    for (let seenOnly = 0; seenOnly < limit; seenOnly++) {
+      const response = await this.options.client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: this.options.queueUrl,
+          MaxNumberOfMessages: Math.min(10, Math.max(1, max)),
+          WaitTimeSeconds: 1,
+          VisibilityTimeout: this.options.visibilityTimeoutSeconds ?? 300,
+        }),
+      );
+      const received = response.Messages ?? [];
+      if (received.length === 0) return [];
+      const messages: (FailureMessage | UnreadableMessage)[] = [];
+      for (const message of received) {
+        const id = message.MessageId ?? '';
+        // Kept messages come back after the visibility timeout; one pass handles each once.
+        if (this.seen.has(id)) continue;
+        this.seen.add(id);
+        const handle = message.ReceiptHandle ?? '';
+        try {
+          messages.push({ id, range: parseFailureNotice(message.Body ?? ''), handle });
+        } catch (error) {
+          if (!(error instanceof FailureNoticeError)) throw error;
+          error.message = `message ${id}: ${error.message}`;
+          messages.push({ id, handle, error });
+        }
+      }
+      if (messages.length > 0) return messages;
     }
-    return messages;
+    return [];
   }
 
   public async delete(message: FailureMessage): Promise<void> {

@@ -7,6 +7,7 @@ import type { WindowAggregate } from '../fold/types.ts';
 import { mapLimit } from '../storage/mapLimit.ts';
 import { resultKey } from '../storage/resultItem.ts';
 import { readShardRange } from '../stream/readShardRange.ts';
+import { ReplayLockedError } from './errors.ts';
 import { letterSelects, letterSource, letterWindows } from './letterSource.ts';
 import type { ReplayLock } from './ReplayLock.ts';
 import { type ItemTarget, itemId, ReplayStore } from './ReplayStore.ts';
@@ -35,7 +36,10 @@ export interface LetterReplayerOptions {
    * @default false
    */
   readonly dryRun?: boolean;
-  /** Held while writing (not needed for a dry run); renewed once per chunk. */
+  /**
+   * Held while writing (not needed for a dry run): renewed before a chunk's item writes and before its
+   * marks, and checked before every write ({@link ReplayLock.ensure}).
+   */
   readonly lock?: ReplayLock;
   /**
    * Letters folded and written together (their contributions to one item are one write).
@@ -115,6 +119,10 @@ export class LetterReplayer {
       deadLetterTable: options.deadLetterTable,
       now: this.now,
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      // The fence: no write unless the lock is ours for at least half its lease (renewed if need be).
+      ...(options.lock !== undefined && options.dryRun !== true
+        ? { beforeWrite: () => (options.lock as ReplayLock).ensure() }
+        : {}),
     });
     this.verdicts = Object.fromEntries(LETTER_VERDICTS.map((v) => [v, 0])) as Record<LetterVerdict, number>;
   }
@@ -190,10 +198,13 @@ export class LetterReplayer {
       }
     }
     const list = [...targets.values()];
+    // Folding (and reading large payloads back) may have taken a while: renew before writing.
+    if (list.length > 0) await this.options.lock?.renew();
     const settled = await mapLimit(list, this.options.concurrency ?? 8, (target) =>
       this.store.writeItem(target),
     );
     const failedLetters = new Set<string>();
+    throwLostLock(settled);
     settled.forEach((result, i) => {
       const target = list[i] as ItemTarget;
       if (result.status === 'fulfilled') {
@@ -221,7 +232,9 @@ export class LetterReplayer {
         items,
       });
     }
+    if (toMark.length > 0) await this.options.lock?.renew();
     const marked = await mapLimit(toMark, this.options.concurrency ?? 8, (m) => this.store.mark(m));
+    throwLostLock(marked);
     const cleanups: { pk: string; sk: string; items: readonly string[] }[] = [];
     marked.forEach((result, i) => {
       const m = toMark[i] as (typeof toMark)[number];
@@ -332,3 +345,10 @@ export class LetterReplayer {
     return record.Data;
   }
 }
+
+/** Rethrows the first lost-lock error among `settled`: the replay must stop, not count it as one failure. */
+const throwLostLock = (settled: readonly PromiseSettledResult<unknown>[]): void => {
+  for (const result of settled) {
+    if (result.status === 'rejected' && result.reason instanceof ReplayLockedError) throw result.reason;
+  }
+};

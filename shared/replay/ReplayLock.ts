@@ -33,7 +33,9 @@ const isConditionFailure = (error: unknown): boolean =>
  * One replay of a pipeline at a time (docs/adr/0003-dead-letter-replay.md): a lease item
  * (`pk` = `<pipeline>#replay-lock`, never a day partition) taken with a conditional put, renewed while the
  * replay works, deleted at the end. A replay that read a letter before another one marked it must not
- * write it again; running one at a time rules that out.
+ * write it again; running one at a time rules that out. The lock is a fence only if every write checks it:
+ * {@link ReplayLock.ensure} before each write renews when half the lease is gone and refuses to go on when
+ * the lock is lost.
  *
  * @example
  * const lock = new ReplayLock({ client, tableName, pipeline: 'ohlc' });
@@ -44,6 +46,9 @@ export class ReplayLock {
   private readonly owner = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 10)}`;
   private readonly now: () => number;
   private readonly key;
+  /** Until when this process may count on the lock: the start of the last acquire or renew plus the lease. */
+  private heldUntilMs = Number.NEGATIVE_INFINITY;
+  private renewing: Promise<void> | undefined;
 
   public constructor(private readonly options: ReplayLockOptions) {
     this.now = options.now ?? Date.now;
@@ -88,6 +93,7 @@ export class ReplayLock {
           ),
         { now: this.now, deadlineMs: nowMs + 30_000 },
       );
+      this.heldUntilMs = until;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const held = await client.send(
@@ -129,11 +135,45 @@ export class ReplayLock {
           ),
         { now: this.now, deadlineMs: nowMs + 30_000 },
       );
+      this.heldUntilMs = nowMs + this.leaseMs;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      this.heldUntilMs = Number.NEGATIVE_INFINITY;
       throw new ReplayLockedError(
         `This replay of ${this.options.pipeline} lost its lock (another replay broke it): stopping before writing more`,
         { cause: error },
+      );
+    }
+  }
+
+  /**
+   * How long the lock is surely still this replay's (its lease counted from the start of the last acquire
+   * or renew); negative once it may have been taken over.
+   */
+  public remainingMs(): number {
+    return this.heldUntilMs - this.now();
+  }
+
+  /**
+   * The fence before a write: returns when at least half the lease is left (renewing first when less is),
+   * so the write, bounded by its own deadline, lands while the lock is still this replay's.
+   *
+   * @throws {ReplayLockedError} when the lock was taken over, or when even a renewal leaves less than half
+   *   the lease (a renewal that slow means the lease cannot be trusted): this replay must not write.
+   * @example
+   * await lock.ensure(); // then write
+   */
+  public async ensure(): Promise<void> {
+    const safe = this.leaseMs / 2;
+    if (this.remainingMs() >= safe) return;
+    // One renewal at a time: concurrent writes wait for the same one.
+    this.renewing ??= this.renew().finally(() => {
+      this.renewing = undefined;
+    });
+    await this.renewing;
+    if (this.remainingMs() < safe) {
+      throw new ReplayLockedError(
+        `The replay lock of ${this.options.pipeline} has only ${Math.max(0, this.remainingMs())} ms of its ${this.leaseMs} ms lease left after renewing: stopping before writing more`,
       );
     }
   }
@@ -154,5 +194,6 @@ export class ReplayLock {
     } catch {
       // Expires with its lease.
     }
+    this.heldUntilMs = Number.NEGATIVE_INFINITY;
   }
 }

@@ -26,6 +26,11 @@ export interface ReplayStoreOptions {
   readonly concurrency?: number;
   /** @default Date.now */
   readonly now?: () => number;
+  /**
+   * Called before every write (the replay lock's fence, {@link ReplayLock.ensure}); a throw stops the write.
+   * @default - no check
+   */
+  readonly beforeWrite?: () => Promise<void>;
 }
 
 /** The contributions of some letters to one results item. */
@@ -127,6 +132,7 @@ export class ReplayStore {
           `replaying ${fresh.length} letter(s) would make the item ${sizeBytes} bytes, over DynamoDB's 400 KB`,
         );
       }
+      await this.options.beforeWrite?.();
       try {
         await withRetry(
           (abortSignal) =>
@@ -163,6 +169,7 @@ export class ReplayStore {
       ':outcome': { S: m.outcome },
     };
     if (m.items.length > 0) values[':items'] = { SS: [...new Set(m.items)] };
+    await this.options.beforeWrite?.();
     try {
       await withRetry(
         (abortSignal) =>
@@ -202,6 +209,7 @@ export class ReplayStore {
     const items = [...byItem.entries()];
     const settled = await mapLimit(items, this.options.concurrency ?? 8, async ([id, keys]) => {
       const [pk, sk] = JSON.parse(id) as [string, string];
+      await this.options.beforeWrite?.();
       try {
         await withRetry(
           (abortSignal) =>
@@ -233,8 +241,9 @@ export class ReplayStore {
       }
     });
     const done = letters.filter((l) => !unclean.has(l.sk));
-    const removed = await mapLimit(done, this.options.concurrency ?? 8, (letter) =>
-      withRetry(
+    const removed = await mapLimit(done, this.options.concurrency ?? 8, async (letter) => {
+      await this.options.beforeWrite?.();
+      return withRetry(
         (abortSignal) =>
           this.options.client.send(
             new UpdateItemCommand({
@@ -246,8 +255,8 @@ export class ReplayStore {
             { abortSignal },
           ),
         { now: this.now, deadlineMs: this.now() + CALL_DEADLINE_MS },
-      ),
-    );
+      );
+    });
     removed.forEach((result, i) => {
       if (result.status === 'rejected')
         errors.push(`cleaning up letter ${done[i]?.sk}: ${(result.reason as Error).message}`);

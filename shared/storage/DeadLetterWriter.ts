@@ -1,7 +1,14 @@
-import { type AttributeValue, BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DEAD_LETTER_ATTRIBUTES as D } from './attributes.ts';
 import { buildDeadLetterItem, type DeadLetter } from './deadLetterItem.ts';
-import { backoff, type RetryOptions, withRetry } from './retry.ts';
+import { itemSizeBytes } from './itemSize.ts';
+import { mapLimit } from './mapLimit.ts';
+import { type RetryOptions, withRetry } from './retry.ts';
 import { compareSequence } from './sequence.ts';
 
 /** Options of {@link DeadLetterWriter}. */
@@ -15,6 +22,11 @@ export interface DeadLetterWriterOptions {
    */
   readonly retentionMs?: number;
   readonly retry?: Omit<RetryOptions, 'deadlineMs'>;
+  /**
+   * Letters written at once (one `PutItem` each).
+   * @default 8
+   */
+  readonly concurrency?: number;
   /** @default Date.now */
   readonly now?: () => number;
 }
@@ -22,18 +34,31 @@ export interface DeadLetterWriterOptions {
 /** The result of writing a batch's dead letters. */
 export interface DeadLetterOutcome {
   readonly written: number;
+  /** Letters found marked by a replay already: kept as they are (their mark is what keeps them counted once). */
+  readonly alreadyReplayed: number;
   readonly writeUnits: number;
   /** Lowest sequence number among dead letters that could not be written; Lambda must resume there. */
   readonly failedSequence: string | undefined;
   readonly errors: readonly Error[];
 }
 
-const BATCH_WRITE_LIMIT = 25;
+const isConditionFailure = (error: unknown): boolean =>
+  error instanceof ConditionalCheckFailedException ||
+  (error as Error).name === 'ConditionalCheckFailedException';
+
+/** Write units of a put of `bytes` (1 per KB, rounded up), which a failed condition consumes as well. */
+const putUnits = (bytes: number): number => Math.max(1, Math.ceil(bytes / 1024));
 
 /**
- * Stores rejected and late records in the dead-letter table with `BatchWriteItem`, 25 at a time, retrying
- * unprocessed items with jittered backoff until the deadline. Keys are deterministic (see
- * `deadLetterSortKey`), so writing the same record twice leaves one item.
+ * Stores rejected and late records in the dead-letter table, one `PutItem` per letter (a few in flight),
+ * retrying with jittered backoff until the deadline. Keys are deterministic (see `deadLetterSortKey`), so
+ * writing the same record twice leaves one item.
+ *
+ * A rewrite never drops a replay's mark (docs/adr/0003-dead-letter-replay.md): the put is conditioned on
+ * `attribute_not_exists(replayedAt)`, so a redelivered record rejected again leaves a letter a replay has
+ * applied as it is (a put without condition would replace the whole item, wipe `replayedAt`, and the
+ * next replay would fold the record a second time). `BatchWriteItem` takes no conditions, hence one call
+ * per letter; the write units are the same (1 per KB of letter, also when the condition fails).
  *
  * @example
  * const outcome = await new DeadLetterWriter({ client, tableName, pipeline: 'ohlc' }).write(letters, shardId, deadline);
@@ -61,57 +86,45 @@ export class DeadLetterWriter {
     }
     const entries = [...unique.values()];
     let written = 0;
+    let alreadyReplayed = 0;
     let writeUnits = 0;
     let failedSequence: string | undefined;
     const errors: Error[] = [];
-    const fail = (sequences: readonly string[], error: Error): void => {
-      errors.push(error);
-      for (const sequence of sequences) {
-        if (failedSequence === undefined || compareSequence(sequence, failedSequence) < 0)
-          failedSequence = sequence;
-      }
-    };
-    for (let start = 0; start < entries.length; start += BATCH_WRITE_LIMIT) {
-      const chunk = entries.slice(start, start + BATCH_WRITE_LIMIT);
-      let pending = chunk.map((e) => e.item);
-      let round = 0;
+    const settled = await mapLimit(entries, this.options.concurrency ?? 8, async ({ item }) => {
       try {
-        while (pending.length > 0) {
-          if (round > 0) {
-            await backoff(
-              round,
-              { now: this.now, ...this.options.retry, deadlineMs },
-              () => `${pending.length} dead letter(s) unprocessed`,
-            );
-          }
-          round += 1;
-          const request = pending;
-          const response = await withRetry(
-            (abortSignal) =>
-              client.send(
-                new BatchWriteItemCommand({
-                  RequestItems: { [tableName]: request.map((Item) => ({ PutRequest: { Item } })) },
-                  ReturnConsumedCapacity: 'TOTAL',
-                }),
-                { abortSignal },
-              ),
-            { now: this.now, ...this.options.retry, deadlineMs },
-          );
-          for (const used of response.ConsumedCapacity ?? []) writeUnits += used.CapacityUnits ?? 0;
-          const unprocessed = (response.UnprocessedItems?.[tableName] ?? []).flatMap((r) =>
-            r.PutRequest?.Item ? [r.PutRequest.Item] : [],
-          );
-          written += request.length - unprocessed.length;
-          pending = unprocessed;
-        }
-      } catch (error) {
-        const left = new Set(pending.map((item) => `${item[D.pk]?.S}\u0000${item[D.sk]?.S}`));
-        fail(
-          chunk.filter((e) => left.has(`${e.item[D.pk]?.S}\u0000${e.item[D.sk]?.S}`)).map((e) => e.sequence),
-          error as Error,
+        const response = await withRetry(
+          (abortSignal) =>
+            client.send(
+              new PutItemCommand({
+                TableName: tableName,
+                Item: item,
+                ConditionExpression: 'attribute_not_exists(#replayedAt)',
+                ExpressionAttributeNames: { '#replayedAt': 'replayedAt' },
+                ReturnConsumedCapacity: 'TOTAL',
+              }),
+              { abortSignal },
+            ),
+          { now: this.now, ...this.options.retry, deadlineMs },
         );
+        writeUnits += response.ConsumedCapacity?.CapacityUnits ?? 0;
+        return 'written' as const;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        writeUnits += putUnits(itemSizeBytes(item));
+        return 'replayed' as const;
       }
-    }
-    return { written, writeUnits, failedSequence, errors };
+    });
+    settled.forEach((result, i) => {
+      if (result.status === 'fulfilled') {
+        if (result.value === 'written') written += 1;
+        else alreadyReplayed += 1;
+        return;
+      }
+      errors.push(result.reason as Error);
+      const sequence = (entries[i] as { sequence: string }).sequence;
+      if (failedSequence === undefined || compareSequence(sequence, failedSequence) < 0)
+        failedSequence = sequence;
+    });
+    return { written, alreadyReplayed, writeUnits, failedSequence, errors };
   }
 }

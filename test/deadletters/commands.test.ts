@@ -47,6 +47,11 @@ describe('Commands: dead-letters, replay, redrive', () => {
       expect(out).toContain(`streamfold ${name} `);
       expect(out).toMatch(/Exit status:\n {2}0 {4}\S/);
       expect(out).toContain('  1    ');
+      // The pipeline argument as query, top and fold describe it; no example names a file that is gone
+      expect(out.replace(/\s+/g, ' ')).toContain(
+        'Arguments: pipeline a pipeline of your config (--config, else streamfold.config.ts here or above, else the built-in examples) or a module path[#name]',
+      );
+      expect(out).not.toContain('pipelines.ts');
     },
   );
 

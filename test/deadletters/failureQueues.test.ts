@@ -1,13 +1,25 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetShardIteratorCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sensorStats } from '../../shared/examples/sensorStats.ts';
 import { FailureNoticeError } from '../../shared/redrive/errors.ts';
 import { FileFailureQueue } from '../../shared/redrive/FileFailureQueue.ts';
 import { parseFailureNotice } from '../../shared/redrive/parseFailureNotice.ts';
+import { Redriver } from '../../shared/redrive/Redriver.ts';
 import { SqsFailureQueue } from '../../shared/redrive/SqsFailureQueue.ts';
+import type { FailureMessage, UnreadableMessage } from '../../shared/redrive/types.ts';
+
+/** The first sequence number of each message received, `unreadable` for one that is not a notice. */
+const starts = (messages: readonly (FailureMessage | UnreadableMessage)[]): string[] =>
+  messages.map((m) => ('range' in m ? m.range.startSequenceNumber : 'unreadable'));
+
+/** One mock of the SQS client for the file (a second `mockClient` would replace the first). */
+const sqs = mockClient(SQSClient);
 
 const notice = (start: string, end: string): string =>
   JSON.stringify({
@@ -72,31 +84,31 @@ describe('Class: FileFailureQueue', () => {
 
     // Act
     const first = await queue.receive(10);
-    await queue.delete(first[0] as (typeof first)[number]);
+    await queue.delete(first[0] as FailureMessage);
     writeFileSync(path, `${notice('1', '2')}\n${notice('3', '4')}\n${notice('5', '6')}\n`);
     const second = await queue.receive(10);
     const later = await new FileFailureQueue(path).receive(10);
 
     // Assess
-    expect(first.map((m) => m.range.startSequenceNumber)).toStrictEqual(['1', '3']);
-    expect(second.map((m) => m.range.startSequenceNumber)).toStrictEqual(['5']);
-    expect(later.map((m) => m.range.startSequenceNumber)).toStrictEqual(['3', '5']);
+    expect(starts(first)).toStrictEqual(['1', '3']);
+    expect(starts(second)).toStrictEqual(['5']);
+    expect(starts(later)).toStrictEqual(['3', '5']);
     expect(readFileSync(`${path}.done`, 'utf8').trim().split('\n')).toStrictEqual([first[0]?.id]);
   });
 
-  it('reads a missing file as an empty queue, and names the line of a malformed one', async () => {
+  it('reads a missing file as an empty queue, and hands a malformed line out as unreadable, naming it', async () => {
     expect(await new FileFailureQueue(join(dir, 'none.jsonl')).receive(10)).toStrictEqual([]);
     const path = join(dir, 'bad.jsonl');
-    writeFileSync(path, `${notice('1', '2')}\n{"oops":1}\n`);
-    await expect(new FileFailureQueue(path).receive(10)).rejects.toThrow(
-      /bad\.jsonl line 2: The message has no KinesisBatchInfo/,
-    );
+    writeFileSync(path, `${notice('1', '2')}\n{"oops":1}\n${notice('3', '4')}\n`);
+    const messages = await new FileFailureQueue(path).receive(10);
+    expect(starts(messages)).toStrictEqual(['1', 'unreadable', '3']);
+    const bad = messages[1] as UnreadableMessage;
+    expect(bad.error).toBeInstanceOf(FailureNoticeError);
+    expect(bad.error.message).toMatch(/bad\.jsonl line 2: The message has no KinesisBatchInfo/);
   });
 });
 
 describe('Class: SqsFailureQueue', () => {
-  const sqs = mockClient(SQSClient);
-
   afterEach(() => {
     sqs.reset();
   });
@@ -115,11 +127,13 @@ describe('Class: SqsFailureQueue', () => {
     // Act
     const first = await queue.receive(50);
     const again = await queue.receive(50);
-    await queue.delete(first[0] as (typeof first)[number]);
+    await queue.delete(first[0] as FailureMessage);
 
     // Assess
     expect(first).toStrictEqual([{ id: 'm1', handle: 'h1', range: parseFailureNotice(notice('1', '2')) }]);
-    expect(again).toStrictEqual([]); // the same message again (visibility timeout over): handled once per run
+    // The same message again, every time (visibility timeout over): handled once per run, then given up
+    expect(again).toStrictEqual([]);
+    expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(1 + 10);
     expect(sqs.commandCalls(ReceiveMessageCommand)[0]?.args[0].input).toStrictEqual({
       QueueUrl: 'https://q',
       MaxNumberOfMessages: 10,
@@ -130,5 +144,118 @@ describe('Class: SqsFailureQueue', () => {
       QueueUrl: 'https://q',
       ReceiptHandle: 'h1',
     });
+  });
+
+  it('keeps receiving past a response that holds only messages it handled: that is not the end of the queue', async () => {
+    // Prepare: m1 comes back (its visibility timeout ran out) before m2 does
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [{ MessageId: 'm1', ReceiptHandle: 'h1', Body: notice('1', '2') }] })
+      .resolvesOnce({ Messages: [{ MessageId: 'm1', ReceiptHandle: 'h1b', Body: notice('1', '2') }] })
+      .resolvesOnce({ Messages: [{ MessageId: 'm2', ReceiptHandle: 'h2', Body: notice('3', '4') }] })
+      .resolves({});
+    const queue = new SqsFailureQueue({
+      client: new SQSClient({ region: 'us-east-1' }),
+      queueUrl: 'https://q',
+    });
+
+    // Act
+    const first = await queue.receive(10);
+    const second = await queue.receive(10);
+    const third = await queue.receive(10);
+
+    // Assess
+    expect(starts(first)).toStrictEqual(['1']);
+    expect(starts(second)).toStrictEqual(['3']);
+    expect(third).toStrictEqual([]);
+    expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(4);
+  });
+
+  it('hands a message that is not an on-failure record out as unreadable, with the others', async () => {
+    // Prepare
+    sqs.on(ReceiveMessageCommand).resolvesOnce({
+      Messages: [
+        { MessageId: 'm1', ReceiptHandle: 'h1', Body: 'hello' },
+        { MessageId: 'm2', ReceiptHandle: 'h2', Body: notice('3', '4') },
+      ],
+    });
+    const queue = new SqsFailureQueue({
+      client: new SQSClient({ region: 'us-east-1' }),
+      queueUrl: 'https://q',
+    });
+
+    // Act
+    const messages = await queue.receive(10);
+
+    // Assess
+    expect(starts(messages)).toStrictEqual(['unreadable', '3']);
+    expect((messages[0] as UnreadableMessage).error.message).toBe(
+      'message m1: The message is not JSON: hello',
+    );
+  });
+});
+
+describe('Class: Redriver (queue handling)', () => {
+  const kinesis = mockClient(KinesisClient);
+  const dynamodb = mockClient(DynamoDBClient);
+
+  afterEach(() => {
+    sqs.reset();
+    kinesis.reset();
+    dynamodb.reset();
+  });
+
+  const redriver = () =>
+    new Redriver({
+      definition: sensorStats,
+      dynamodb: new DynamoDBClient({ region: 'us-east-1' }),
+      kinesis: new KinesisClient({ region: 'us-east-1' }),
+      resultsTable: 'results',
+      deadLetterTable: 'dead-letters',
+      queue: new SqsFailureQueue({ client: new SQSClient({ region: 'us-east-1' }), queueUrl: 'https://q' }),
+    });
+
+  it('reports a malformed message as failed, keeps it, and redrives the rest', async () => {
+    // Prepare: m1 is not a notice; m2's shard is gone from the stream
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({
+        Messages: [
+          { MessageId: 'm1', ReceiptHandle: 'h1', Body: '{"oops":1}' },
+          { MessageId: 'm2', ReceiptHandle: 'h2', Body: notice('3', '4') },
+        ],
+      })
+      .resolves({});
+    kinesis
+      .on(GetShardIteratorCommand)
+      .rejects(Object.assign(new Error('Shard not found'), { name: 'ResourceNotFoundException' }));
+
+    // Act
+    const report = await redriver().run();
+
+    // Assess
+    expect(report).toMatchObject({ messages: 2, applied: 0, notRetained: 1, failed: 1 });
+    expect(report.ranges[0]?.detail).toMatch(/^not an on-failure record, left in the queue: message m1:/);
+    expect(report.ranges[1]?.startSequenceNumber).toBe('3');
+    expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
+  });
+
+  it('goes on past a receive of only messages handled already, to the ones behind them', async () => {
+    // Prepare: m2 (kept) comes back before m3
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [{ MessageId: 'm2', ReceiptHandle: 'h2', Body: notice('3', '4') }] })
+      .resolvesOnce({ Messages: [{ MessageId: 'm2', ReceiptHandle: 'h2b', Body: notice('3', '4') }] })
+      .resolvesOnce({ Messages: [{ MessageId: 'm3', ReceiptHandle: 'h3', Body: notice('5', '6') }] })
+      .resolves({});
+    kinesis
+      .on(GetShardIteratorCommand)
+      .rejects(Object.assign(new Error('Shard not found'), { name: 'ResourceNotFoundException' }));
+
+    // Act
+    const report = await redriver().run();
+
+    // Assess
+    expect(report.ranges.map((r) => r.startSequenceNumber)).toStrictEqual(['3', '5']);
   });
 });

@@ -1,7 +1,6 @@
 import {
   type AttributeValue,
   BatchGetItemCommand,
-  BatchWriteItemCommand,
   DynamoDBClient,
   PutItemCommand,
   type PutItemCommandInput,
@@ -59,15 +58,26 @@ const processorFor = (definition: PipelineDefinition, options: Partial<BatchProc
     ...options,
   });
 
+/** The dead letters written: one conditional PutItem each (never replacing a replayed one). */
 const deadLetterItems = (): Record<string, AttributeValue>[] =>
   ddb
-    .commandCalls(BatchWriteItemCommand)
-    .flatMap((call) => call.args[0].input.RequestItems?.[DEAD_LETTERS] ?? [])
-    .map((request) => request.PutRequest?.Item as Record<string, AttributeValue>);
+    .commandCalls(PutItemCommand)
+    .filter((call) => call.args[0].input.TableName === DEAD_LETTERS)
+    .map((call) => call.args[0].input.Item as Record<string, AttributeValue>);
 
-/** PutItem calls that write results items (not the shard's ceiling item, ADR 0002). */
+/** PutItem calls that write results items (not the shard's ceiling item, ADR 0002, nor dead letters). */
 const resultPuts = () =>
-  ddb.commandCalls(PutItemCommand).filter((call) => call.args[0].input.Item?.ceiling === undefined);
+  ddb
+    .commandCalls(PutItemCommand)
+    .filter(
+      (call) =>
+        call.args[0].input.Item?.ceiling === undefined && call.args[0].input.TableName !== DEAD_LETTERS,
+    );
+
+/** Makes every dead-letter write fail with `error`. */
+const failLetters = (error: Error): void => {
+  ddb.on(PutItemCommand, { TableName: DEAD_LETTERS }).rejects(error);
+};
 
 const refuseItemsOf = (pk: string): void => {
   ddb.on(PutItemCommand).callsFake(async (input: PutItemCommandInput) => {
@@ -92,7 +102,6 @@ describe('Class: BatchProcessor', () => {
     ddb.reset();
     ddb.on(BatchGetItemCommand).resolves({ Responses: { [RESULTS]: [] } });
     ddb.on(PutItemCommand).resolves({});
-    ddb.on(BatchWriteItemCommand).resolves({});
   });
 
   it('answers no failures when every record lands', async () => {
@@ -106,7 +115,7 @@ describe('Class: BatchProcessor', () => {
       { M: { [SHARD]: { S: sequenceNumber(3) } } },
       { M: { [SHARD]: { S: sequenceNumber(2) } } },
     ]);
-    expect(ddb.commandCalls(BatchWriteItemCommand)).toHaveLength(0);
+    expect(deadLetterItems()).toHaveLength(0);
   });
 
   it('writes bad records as dead letters with their reason, origin and payload, and goes on', async () => {
@@ -200,13 +209,13 @@ describe('Class: BatchProcessor', () => {
     'reports the lower of a failed dead letter and a failed item when %s',
     async (_label, second, failedItemSequence, expected) => {
       // Prepare: record 2 is either a bad record (dead letter) or INIT's; record 3 is INIT's or a bad one
-      ddb.on(BatchWriteItemCommand).rejects(
+      refuseItemsOf('ohlc#INIT');
+      failLetters(
         Object.assign(new Error('Requested resource not found'), {
           name: 'ResourceNotFoundException',
           $metadata: { httpStatusCode: 400 },
         }),
       );
-      refuseItemsOf('ohlc#INIT');
       const third =
         failedItemSequence === 3 ? trade('INIT', 20, 1, '2026-11-21T08:30:10Z') : 'not json either';
       const event = eventOf([GOOD[0] as string, second, third]);
@@ -219,13 +228,24 @@ describe('Class: BatchProcessor', () => {
     },
   );
 
+  it('writes no dead letter for records from the failure point on: they are delivered again', async () => {
+    // Prepare: INIT's item (record 2) fails; record 1 and 3 are bad
+    refuseItemsOf('ohlc#INIT');
+    const event = eventOf(['not json', trade('INIT', 20, 1, '2026-11-21T08:30:10Z'), 'not json either']);
+
+    // Act
+    const response = await processorFor(ohlc).handle(event, context);
+
+    // Assess: a letter for record 3 could be replayed while Lambda (or redrive) folds record 3 again
+    expect(response).toStrictEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(2) }] });
+    expect(deadLetterItems().map((item) => item.sequenceNumber?.S)).toStrictEqual([sequenceNumber(1)]);
+  });
+
   it('reports a failed dead letter alone when every result lands', async () => {
     // Prepare
-    ddb
-      .on(BatchWriteItemCommand)
-      .rejects(
-        Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' }),
-      );
+    failLetters(
+      Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' }),
+    );
     const event = eventOf([...GOOD, 'not json']);
 
     // Act
@@ -366,7 +386,7 @@ describe('Class: BatchProcessor', () => {
       trade('ACME', 55.5555, 1, '2026-11-21T08:10:00Z'),
     ];
     refuseItemsOf('ohlc#INIT');
-    ddb.on(BatchWriteItemCommand).rejects(Object.assign(new Error('Throughput exceeded'), { name: 'Oops' }));
+    failLetters(Object.assign(new Error('Throughput exceeded'), { name: 'Oops' }));
     const { telemetry, log } = fakeTelemetry();
 
     // Act

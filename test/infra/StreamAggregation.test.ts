@@ -345,7 +345,7 @@ describe('Class: StreamAggregation (defaults)', () => {
         {
           Sid: 'WriteDeadLetters',
           Effect: 'Allow',
-          Action: 'dynamodb:BatchWriteItem',
+          Action: 'dynamodb:PutItem',
           Resource: ref(ids.deadLetters as string),
         },
         { Sid: 'DecryptData', Effect: 'Allow', Action: 'kms:Decrypt', Resource: ref(ids.key as string) },

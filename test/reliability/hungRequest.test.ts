@@ -70,6 +70,9 @@ const batch = (): KinesisStreamEvent => {
   );
 };
 
+/** Stands for the case's dead-letter table in a rule (tables are made per case). */
+const DEAD_LETTER_TABLE = '<dead-letter table>';
+
 describe('The aggregate handler when DynamoDB accepts a request and never answers', () => {
   it.each<[string, DynamoDbFaultRule]>([
     ['a PutItem, before it reaches the table', { fault: 'hang', operations: ['PutItem'], count: 1 }],
@@ -78,7 +81,10 @@ describe('The aggregate handler when DynamoDB accepts a request and never answer
       { fault: 'hang', operations: ['PutItem'], phase: 'after', count: 1 },
     ],
     ['the BatchGetItem that reads the items', { fault: 'hang', operations: ['BatchGetItem'], count: 1 }],
-    ['the BatchWriteItem of the dead letters', { fault: 'hang', operations: ['BatchWriteItem'], count: 1 }],
+    [
+      'the PutItem of a dead letter',
+      { fault: 'hang', operations: ['PutItem'], tables: [DEAD_LETTER_TABLE], count: 1 },
+    ],
   ])(
     '%s: times it out, retries it, and completes the batch exactly once, far within the function timeout',
     async (_label, rule) => {
@@ -101,7 +107,15 @@ describe('The aggregate handler when DynamoDB accepts a request and never answer
       const { handler } = await import('../../functions/aggregate.ts');
       const event = batch();
       const before = proxy.stats().byKind.hang;
-      proxy.addRule(rule);
+      // The dead-letter table is made per case: name it in the rule now.
+      proxy.addRule(
+        rule.tables === undefined
+          ? rule
+          : {
+              ...rule,
+              tables: rule.tables.map((t) => (t === DEAD_LETTER_TABLE ? tables.deadLetterTable : t)),
+            },
+      );
 
       // Act
       const started = Date.now();

@@ -1,9 +1,10 @@
 import {
   type AttributeValue,
-  BatchWriteItemCommand,
-  type BatchWriteItemCommandInput,
+  ConditionalCheckFailedException,
   DynamoDBClient,
   ProvisionedThroughputExceededException,
+  PutItemCommand,
+  type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -53,14 +54,11 @@ const writerWith = (options: Partial<DeadLetterWriterOptions> = {}) =>
     ...options,
   });
 
-const requests = (): BatchWriteItemCommandInput[] =>
-  ddb.commandCalls(BatchWriteItemCommand).map((call) => call.args[0].input);
+const requests = (): PutItemCommandInput[] =>
+  ddb.commandCalls(PutItemCommand).map((call) => call.args[0].input);
 
-const itemsOf = (input: BatchWriteItemCommandInput | undefined): Record<string, AttributeValue>[] =>
-  (input?.RequestItems?.[TABLE] ?? []).map((r) => r.PutRequest?.Item as Record<string, AttributeValue>);
-
-const sequencesOf = (input: BatchWriteItemCommandInput | undefined): string[] =>
-  itemsOf(input).map((item) => item.sequenceNumber?.S as string);
+const sequencesOf = (inputs: readonly PutItemCommandInput[]): string[] =>
+  inputs.map((input) => input.Item?.sequenceNumber?.S as string);
 
 const invalid = (): Error =>
   Object.assign(new Error('Item size has exceeded the maximum allowed size'), {
@@ -68,27 +66,56 @@ const invalid = (): Error =>
     $metadata: { httpStatusCode: 400 },
   });
 
+const alreadyReplayed = (): Error =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
 describe('Class: DeadLetterWriter', () => {
   beforeEach(() => {
     vi.restoreAllMocks();
-    // The UnprocessedItems backoff draws from Math.random (not `retry.random`): 0 means no wait
-    vi.spyOn(Math, 'random').mockReturnValue(0);
     ddb.reset();
-    ddb.on(BatchWriteItemCommand).resolves({ ConsumedCapacity: [{ TableName: TABLE, CapacityUnits: 2 }] });
+    ddb.on(PutItemCommand).resolves({ ConsumedCapacity: { TableName: TABLE, CapacityUnits: 1 } });
   });
 
-  it('writes letters with BatchWriteItem, 25 at a time', async () => {
+  it('writes each letter with a PutItem that cannot replace a replayed letter', async () => {
     // Prepare
-    const letters = Array.from({ length: 60 }, (_, i) => letter(i + 1));
+    const letters = Array.from({ length: 30 }, (_, i) => letter(i + 1));
 
     // Act
     const outcome = await writerWith().write(letters, SHARD, DEADLINE);
 
     // Assess
-    expect(outcome).toStrictEqual({ written: 60, writeUnits: 6, failedSequence: undefined, errors: [] });
-    expect(requests().map((input) => itemsOf(input).length)).toStrictEqual([25, 25, 10]);
-    expect(requests()[0]?.ReturnConsumedCapacity).toBe('TOTAL');
-    expect(requests().flatMap(sequencesOf)).toStrictEqual(letters.map((l) => l.origin.sequenceNumber));
+    expect(outcome).toStrictEqual({
+      written: 30,
+      alreadyReplayed: 0,
+      writeUnits: 30,
+      failedSequence: undefined,
+      errors: [],
+    });
+    expect(requests()).toHaveLength(30);
+    expect(requests()[0]).toMatchObject({
+      TableName: TABLE,
+      ConditionExpression: 'attribute_not_exists(#replayedAt)',
+      ExpressionAttributeNames: { '#replayedAt': 'replayedAt' },
+      ReturnConsumedCapacity: 'TOTAL',
+    });
+    expect(sequencesOf(requests()).sort()).toStrictEqual(letters.map((l) => l.origin.sequenceNumber).sort());
+  });
+
+  it('leaves a letter a replay has marked as it is, and counts the units the refused put costs', async () => {
+    // Prepare: letter 2 was replayed; its record was delivered again and rejected again
+    ddb.on(PutItemCommand, { Item: buildItem(letter(2)) }).rejects(alreadyReplayed());
+
+    // Act
+    const outcome = await writerWith().write([letter(1), letter(2)], SHARD, DEADLINE);
+
+    // Assess
+    expect(outcome).toStrictEqual({
+      written: 1,
+      alreadyReplayed: 1,
+      writeUnits: 2,
+      failedSequence: undefined,
+      errors: [],
+    });
   });
 
   it('sends nothing for no letters', async () => {
@@ -96,35 +123,21 @@ describe('Class: DeadLetterWriter', () => {
     const outcome = await writerWith().write([], SHARD, DEADLINE);
 
     // Assess
-    expect(outcome).toStrictEqual({ written: 0, writeUnits: 0, failedSequence: undefined, errors: [] });
+    expect(outcome).toStrictEqual({
+      written: 0,
+      alreadyReplayed: 0,
+      writeUnits: 0,
+      failedSequence: undefined,
+      errors: [],
+    });
     expect(ddb.calls()).toHaveLength(0);
-  });
-
-  it('retries UnprocessedItems until every letter is written', async () => {
-    // Prepare
-    const letters = Array.from({ length: 5 }, (_, i) => letter(i + 1));
-    const left = [buildItem(letters[1]), buildItem(letters[3])];
-    ddb
-      .on(BatchWriteItemCommand)
-      .resolvesOnce({ UnprocessedItems: { [TABLE]: left.map((Item) => ({ PutRequest: { Item } })) } })
-      .resolves({});
-
-    // Act
-    const outcome = await writerWith().write(letters, SHARD, DEADLINE);
-
-    // Assess
-    expect(outcome).toStrictEqual({ written: 5, writeUnits: 0, failedSequence: undefined, errors: [] });
-    expect(requests().map(sequencesOf)).toStrictEqual([
-      letters.map((l) => l.origin.sequenceNumber),
-      [sequenceNumber(2), sequenceNumber(4)],
-    ]);
   });
 
   it('retries throttling with backoff from the retry options', async () => {
     // Prepare
     const sleep = vi.fn(async (_ms: number) => {});
     ddb
-      .on(BatchWriteItemCommand)
+      .on(PutItemCommand)
       .rejectsOnce(
         new ProvisionedThroughputExceededException({
           message: 'Rate exceeded',
@@ -145,74 +158,24 @@ describe('Class: DeadLetterWriter', () => {
     expect(sleep).toHaveBeenCalledTimes(1);
   });
 
-  it('reports the lowest sequence among the unwritten letters of a failed chunk, and writes the other chunks', async () => {
-    // Prepare: letters in descending sequence order; the second chunk (sequences 35…11) fails
+  it('reports the lowest sequence among the letters that could not be written, and writes the others', async () => {
+    // Prepare: letters 11 and 35 are refused
     const letters = Array.from({ length: 60 }, (_, i) => letter(60 - i));
     const refused = invalid();
-    let call = 0;
-    ddb.on(BatchWriteItemCommand).callsFake(async () => {
-      call += 1;
-      if (call === 2) throw refused;
-      return {};
-    });
+    ddb.on(PutItemCommand, { Item: buildItem(letter(35)) }).rejects(refused);
+    ddb.on(PutItemCommand, { Item: buildItem(letter(11)) }).rejects(refused);
 
     // Act
     const outcome = await writerWith().write(letters, SHARD, DEADLINE);
 
     // Assess
     expect(outcome).toStrictEqual({
-      written: 35,
-      writeUnits: 0,
+      written: 58,
+      alreadyReplayed: 0,
+      writeUnits: 58,
       failedSequence: sequenceNumber(11),
-      errors: [refused],
+      errors: [refused, refused],
     });
-    expect(requests()).toHaveLength(3);
-  });
-
-  it('counts only still-unprocessed letters when a retry fails', async () => {
-    // Prepare: 1–5 sent, 4 and 2 come back unprocessed, then the retry fails
-    const letters = [5, 4, 3, 2, 1].map((n) => letter(n));
-    const refused = invalid();
-    ddb
-      .on(BatchWriteItemCommand)
-      .resolvesOnce({
-        UnprocessedItems: {
-          [TABLE]: [letter(4), letter(2)].map((l) => ({ PutRequest: { Item: buildItem(l) } })),
-        },
-      })
-      .rejects(refused);
-
-    // Act
-    const outcome = await writerWith().write(letters, SHARD, DEADLINE);
-
-    // Assess: letter 1 was written, so the resume point is 2
-    expect(outcome).toStrictEqual({
-      written: 3,
-      writeUnits: 0,
-      failedSequence: sequenceNumber(2),
-      errors: [refused],
-    });
-  });
-
-  it('gives up on UnprocessedItems at the deadline', async () => {
-    // Prepare: the backoff before the second round would end after the deadline
-    ddb.on(BatchWriteItemCommand).resolves({
-      UnprocessedItems: { [TABLE]: [{ PutRequest: { Item: buildItem(letter(3)) } }] },
-    });
-
-    // Act
-    const outcome = await writerWith({
-      retry: { sleep: async () => {}, random: () => 0.99, baseDelayMs: 25 },
-    }).write([letter(3), letter(4)], SHARD, NOW + 10);
-
-    // Assess
-    expect(outcome).toStrictEqual({
-      written: 1,
-      writeUnits: 0,
-      failedSequence: sequenceNumber(3),
-      errors: [new DeadlineError('Deadline reached after 1 round(s) with 1 dead letter(s) unprocessed')],
-    });
-    expect(requests()).toHaveLength(1);
   });
 
   it('fails every letter with a DeadlineError when the deadline has passed', async () => {
@@ -222,9 +185,13 @@ describe('Class: DeadLetterWriter', () => {
     // Assess
     expect(outcome).toStrictEqual({
       written: 0,
+      alreadyReplayed: 0,
       writeUnits: 0,
       failedSequence: sequenceNumber(7),
-      errors: [new DeadlineError('Deadline reached before attempt 1')],
+      errors: [
+        new DeadlineError('Deadline reached before attempt 1'),
+        new DeadlineError('Deadline reached before attempt 1'),
+      ],
     });
     expect(ddb.calls()).toHaveLength(0);
   });
@@ -238,7 +205,7 @@ describe('Class: DeadLetterWriter', () => {
     await writerWith().write([big, letter(2)], SHARD, DEADLINE);
 
     // Assess
-    const [bigItem, smallItem] = itemsOf(requests()[0]);
+    const [bigItem, smallItem] = requests().map((input) => input.Item);
     expect(bigItem?.payload).toBeUndefined();
     expect(bigItem?.payloadBytes).toStrictEqual({ N: String(MAX_DEAD_LETTER_PAYLOAD_BYTES + 10) });
     expect(smallItem?.payload).toStrictEqual({ B: Buffer.from('not json 2', 'utf8') });
@@ -260,7 +227,7 @@ describe('Class: DeadLetterWriter', () => {
 
     // Assess
     expect(outcome.written).toBe(3);
-    expect(itemsOf(requests()[0]).map((item) => item.sk?.S)).toStrictEqual([
+    expect(requests().map((input) => input.Item?.sk?.S)).toStrictEqual([
       `2026-11-21T08:34:12.345Z#${SHARD}#${sequenceNumber(1)}##`,
       `2026-11-21T08:34:12.345Z#${SHARD}#${sequenceNumber(2)}##0`,
       `2026-11-21T08:34:12.345Z#${SHARD}#${sequenceNumber(2)}##1`,
