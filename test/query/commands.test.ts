@@ -1,10 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Command, CommanderError } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runFold } from '../../cli/commands/fold.ts';
-import { registerQuery } from '../../cli/commands/query.ts';
 import type { CommandIo } from '../../cli/commands/queryCommon.ts';
-import { registerTop } from '../../cli/commands/top.ts';
 import { UsageError } from '../../cli/errors.ts';
 import { dynamoDbClient } from '../../local/services/clients.ts';
 import { freePort } from '../../local/services/freePort.ts';
@@ -13,6 +10,7 @@ import type { LocalService } from '../../local/services/types.ts';
 import { pipelineResourceNames } from '../../shared/deploy/names.ts';
 import { ohlc, requestsByIp, sensorStats } from '../../shared/examples/index.ts';
 import { QueryError } from '../../shared/query/errors.ts';
+import { runQueryCommands } from '../helpers/runQueryCommands.ts';
 import {
   createTables,
   SAMPLES,
@@ -56,37 +54,9 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-/** Runs `streamfold <args>` in process, as the lead's main.ts wires the commands, capturing the output. */
-const run = async (args: readonly string[], io: CommandIo = {}): Promise<{ out: string; err: string }> => {
-  let out = '';
-  let err = '';
-  const program = new Command('streamfold').exitOverride().configureOutput({
-    writeOut: (text) => {
-      out += text;
-    },
-    writeErr: (text) => {
-      err += text;
-    },
-  });
-  const commandIo: CommandIo = {
-    write: (text) => {
-      out += text;
-    },
-    now: () => NOW,
-    columns: 60,
-    ...io,
-  };
-  registerQuery(program, commandIo);
-  registerTop(program, commandIo);
-  for (const command of program.commands) command.exitOverride();
-  try {
-    await program.parseAsync([...args], { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) return { out, err: `${err}[${error.code}]` };
-    throw error;
-  }
-  return { out, err };
-};
+/** Runs `streamfold query|top <args>` in process at the fixed time NOW, capturing the output. */
+const run = (args: readonly string[], io: CommandIo = {}): Promise<{ out: string; err: string }> =>
+  runQueryCommands(args, { now: () => NOW, ...io });
 
 describe('Command: streamfold query', () => {
   it.each([
