@@ -157,16 +157,7 @@ export class Redriver {
       startSequenceNumber: range.startSequenceNumber,
       endSequenceNumber: range.endSequenceNumber,
     };
-    const empty = {
-      records: 0,
-      folded: 0,
-      rejected: 0,
-      late: 0,
-      itemsWritten: 0,
-      itemsAlreadyApplied: 0,
-      overtakenItems: 0,
-      leftToReplay: 0,
-    };
+    const empty = NO_COUNTS;
     const streamName = range.streamArn.split(':stream/')[1] ?? this.options.definition.stream;
     let read: Awaited<ReturnType<typeof readShardRange>>;
     try {
@@ -359,12 +350,8 @@ const ownedBy = (letters: readonly StoredLetter[]): ((origin: RecordOrigin) => b
   return (origin) => bySequence.get(origin.sequenceNumber)?.some((selects) => selects(origin)) === true;
 };
 
-/** The outcome of a message that is not an on-failure record: failed, kept in the queue, the run goes on. */
-const unreadable = (message: UnreadableMessage): RangeOutcome => ({
-  shardId: '?',
-  startSequenceNumber: '?',
-  endSequenceNumber: '?',
-  status: 'failed',
+/** A range's counts before anything of it was read. */
+const NO_COUNTS = {
   records: 0,
   folded: 0,
   rejected: 0,
@@ -373,5 +360,14 @@ const unreadable = (message: UnreadableMessage): RangeOutcome => ({
   itemsAlreadyApplied: 0,
   overtakenItems: 0,
   leftToReplay: 0,
+} as const;
+
+/** The outcome of a message that is not an on-failure record: failed, kept in the queue, the run goes on. */
+const unreadable = (message: UnreadableMessage): RangeOutcome => ({
+  shardId: '?',
+  startSequenceNumber: '?',
+  endSequenceNumber: '?',
+  status: 'failed',
+  ...NO_COUNTS,
   detail: `not an on-failure record, left in the queue: ${message.error.message}`,
 });
