@@ -99,7 +99,8 @@ export const measureCost = async (
     billing,
     concurrency: CDK.writeConcurrency,
     timeoutMs: FUNCTION_DEFAULTS.timeoutMs,
-    coalescedIntervalMs: defaultFlushEveryMs,
+    coalescedIntervalMs: settings.flushEveryMs ?? defaultFlushEveryMs,
+    flushEveryMs: settings.flushEveryMs,
     measurement: settings.measurement,
     coalescedAvailable: true,
   };
@@ -127,7 +128,7 @@ export const measureCost = async (
       lambda: { ...billing, writeConcurrency: env.concurrency, timeoutMs: env.timeoutMs },
       finalizer: { memoryMb: FINALIZER_SETTINGS.memorySize, runsPerMinute: 1 },
       flink: FLINK_SIZING,
-      coalescedFlushEveryMs: definitions[0]?.flushEveryMs || defaultFlushEveryMs,
+      coalescedFlushEveryMs: settings.flushEveryMs ?? (definitions[0]?.flushEveryMs || defaultFlushEveryMs),
     },
     prices: PRICES,
     defaultMode,

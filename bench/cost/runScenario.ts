@@ -38,6 +38,8 @@ export interface ScenarioEnvironment {
   readonly timeoutMs: number;
   /** `flushEvery` of coalesced mode when the definition writes every batch (`flushEveryMs` 0). */
   readonly coalescedIntervalMs: number;
+  /** `flushEvery` (ms) every example gets instead of its own (the flush sweep); undefined: its own. */
+  readonly flushEveryMs?: number;
   readonly measurement: CostSettings['measurement'];
   /** Whether the handler supports coalesced writes; set to false the first time it turns out not to. */
   coalescedAvailable: boolean;
@@ -114,7 +116,10 @@ export const runScenario = async (scenario: CostScenario, env: ScenarioEnvironme
   const pipelineIndex = EXAMPLE_BATCHES.findIndex((e) => e.definition.name === scenario.pipeline);
   const example = EXAMPLE_BATCHES[pipelineIndex];
   if (example === undefined) throw new Error(`Unknown example pipeline ${scenario.pipeline}`);
-  const { definition } = example;
+  const definition =
+    env.flushEveryMs === undefined
+      ? example.definition
+      : Object.freeze({ ...example.definition, flushEveryMs: env.flushEveryMs });
   const shards = Array.from({ length: scenario.shards }, (_, s) => s);
   const startMs = COST_EPOCH_MS;
   const fold = new ScenarioFold(definition);

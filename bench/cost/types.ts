@@ -29,4 +29,10 @@ export interface CostSettings {
    * coalesced mode, the whole minutes (flush intervals) whose records fit `coalescedRecords` (at least one).
    */
   readonly measurement: { readonly perBatchItemWrites: number; readonly coalescedRecords: number };
+  /**
+   * `flushEvery` (ms, > 0) given to every example for coalesced mode instead of its own: the flush sweep
+   * (`npm run bench:flush-sweep`) prices the same traffic at several intervals.
+   * @default - each example's own `flushEvery`
+   */
+  readonly flushEveryMs?: number;
 }

@@ -1,0 +1,57 @@
+import { round } from '../harness/stats.ts';
+import type { CostFigure } from './costFigure.ts';
+
+/** One row of the flush sweep: one example at one `flushEvery`, one traffic scenario. */
+export interface FlushSweepRow {
+  readonly pipeline: string;
+  readonly flushEverySeconds: number;
+  readonly ratePerShard: number;
+  readonly shards: number;
+  /** Results are at most this old: `flushEvery` + the mapping's batching window. */
+  readonly stalestResultSeconds: number;
+  /** Coalesced write units (table + indexes + finalizer) ÷ the lower bound's. */
+  readonly writeUnitsVsWindowLowerBound: number;
+  /** Coalesced streamfold ÷ Managed Flink, dollars without Kinesis. */
+  readonly costVsFlink: number;
+  /** Coalesced streamfold, dollars a month at this traffic (Kinesis apart). */
+  readonly perMonth: number;
+  readonly flinkPerMonth: number;
+}
+
+const itemWriteUnits = (w: { table: number; index: number; finalizer: number }): number =>
+  w.table + w.index + w.finalizer;
+
+/**
+ * The rows of one cost run made with a `flushEvery` override (`CostSettings.flushEveryMs`): for every
+ * keyed scenario, the coalesced option against the lower bound and Managed Flink.
+ *
+ * @example
+ * flushSweepRows(await measureCost(client, { ...settings, flushEveryMs: 120_000 }));
+ */
+export const flushSweepRows = (figure: CostFigure): FlushSweepRow[] => {
+  const flushEverySeconds = figure.assumptions.coalescedFlushEveryMs / 1000;
+  const batchingSeconds = figure.assumptions.eventSourceMapping.maxBatchingWindowMs / 1000;
+  const rows: FlushSweepRow[] = [];
+  for (const s of figure.scenarios) {
+    const coalesced = s.options.coalesced;
+    const bound = s.options.lowerBound;
+    const flink = s.options.flink;
+    if (s.scenario.partitioning !== 'keyed' || coalesced === undefined || bound === undefined) continue;
+    if (flink === undefined) continue;
+    rows.push({
+      pipeline: s.scenario.pipeline,
+      flushEverySeconds,
+      ratePerShard: s.scenario.ratePerShard,
+      shards: s.scenario.shards,
+      stalestResultSeconds: flushEverySeconds + batchingSeconds,
+      writeUnitsVsWindowLowerBound: round(
+        itemWriteUnits(coalesced.writeUnits) / itemWriteUnits(bound.writeUnits),
+        3,
+      ),
+      costVsFlink: round(coalesced.dollars.total / flink.dollars.total, 3),
+      perMonth: Math.round(coalesced.perMonth),
+      flinkPerMonth: Math.round(flink.perMonth),
+    });
+  }
+  return rows;
+};
