@@ -71,6 +71,14 @@ describe('Commands: dead-letters, replay, redrive', () => {
       'give the local Kinesis too: --kinesis-endpoint',
     ],
     [['dead-letters', 'no-such-pipeline'], 'Unknown pipeline "no-such-pipeline"'],
+    [
+      ['dead-letters', 'ohlc', '--reason', 'late', '--kind', 'rejected'],
+      '--reason late and --kind rejected select nothing together: "late" is the reason of late letters',
+    ],
+    [
+      ['replay', 'ohlc', '--reason', 'item-too-large', '--kind', 'late'],
+      '--reason item-too-large and --kind late select nothing together: item-too-large is a reason of rejected letters',
+    ],
   ])('%j is a usage error (exit 2): %s', async (args, message) => {
     // Act
     const { code, err } = await run(args);
