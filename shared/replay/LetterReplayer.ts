@@ -197,7 +197,7 @@ export class LetterReplayer {
         ? p
         : { letter: p.letter, verdict: 'rejected' as const, detail, aggregates: [] };
     });
-    for (const p of settled) this.record(p);
+    for (const p of settled) this.record(p, failedLetters.has(p.letter.sk));
     const toMark: { pk: string; sk: string; outcome: string; items: string[] }[] = [];
     for (const p of settled) {
       if (p.verdict !== 'folds' && p.verdict !== 'filtered') continue;
@@ -278,6 +278,7 @@ export class LetterReplayer {
       return results;
     });
     throwLostLock(settled);
+    throwMissingTable(settled);
     settled.forEach((result, i) => {
       const target = list[i] as ItemTarget;
       if (result.status === 'fulfilled') {
@@ -296,14 +297,15 @@ export class LetterReplayer {
     return { failedLetters, tooLarge };
   }
 
-  private record(p: Prepared): void {
+  /** Counts a letter's verdict; `failed`: its writes failed, so it amended no window. */
+  private record(p: Prepared, failed = false): void {
     this.considered += 1;
     this.verdicts[p.verdict] += 1;
     if (p.verdict === 'rejected') {
       const reason = p.detail.split(':')[0] ?? p.detail;
       this.stillRejected[reason] = (this.stillRejected[reason] ?? 0) + 1;
     }
-    if (p.verdict === 'folds' && this.options.dryRun !== true) {
+    if (p.verdict === 'folds' && this.options.dryRun !== true && !failed) {
       const { window, flushEveryMs } = this.options.definition;
       for (const a of p.aggregates) {
         if (a.windowEndMs + window.allowedLatenessMs + flushEveryMs < this.now())
@@ -395,6 +397,17 @@ export class LetterReplayer {
 /** What a letter that would push its item past 400 KB reports, as its new rejection. */
 const tooLargeDetail = (target: ItemTarget, error: ItemTooLargeError): string =>
   `item-too-large: folding it into window ${target.key.sk} of ${target.key.pk} would make the results item ${error.sizeBytes} bytes, over DynamoDB’s 400 KB item limit`;
+
+/**
+ * Rethrows the first "table not found" among `settled`: a missing results table (a wrong `--table`) is not
+ * one letter's failure; the replay stops, and the caller names the table.
+ */
+const throwMissingTable = (settled: readonly PromiseSettledResult<unknown>[]): void => {
+  for (const result of settled) {
+    if (result.status === 'rejected' && (result.reason as Error).name === 'ResourceNotFoundException')
+      throw result.reason;
+  }
+};
 
 /** Rethrows the first lost-lock error among `settled`: the replay must stop, not count it as one failure. */
 const throwLostLock = (settled: readonly PromiseSettledResult<unknown>[]): void => {
