@@ -158,7 +158,9 @@ export const renderRedriveReport = (definition: PipelineDefinition, report: Redr
     ),
   ];
   for (const r of report.ranges.filter((x) => x.status !== 'applied')) {
-    lines.push(`${r.shardId} ${r.startSequenceNumber}…${r.endSequenceNumber}: ${r.detail} (message kept)`);
+    // A message that is not an on-failure record names no range ('?'): its detail says which message.
+    const range = r.shardId === '?' ? '' : `${r.shardId} ${r.startSequenceNumber}…${r.endSequenceNumber}: `;
+    lines.push(`${range}${r.detail} (message kept)`);
   }
   if (report.overtakenItems > 0) {
     lines.push(

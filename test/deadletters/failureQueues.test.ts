@@ -6,6 +6,7 @@ import { GetShardIteratorCommand, KinesisClient } from '@aws-sdk/client-kinesis'
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderRedriveReport } from '../../cli/commands/redrive.ts';
 import { sensorStats } from '../../shared/examples/sensorStats.ts';
 import { FailureNoticeError } from '../../shared/redrive/errors.ts';
 import { FileFailureQueue } from '../../shared/redrive/FileFailureQueue.ts';
@@ -238,6 +239,12 @@ describe('Class: Redriver (queue handling)', () => {
     expect(report.ranges[0]?.detail).toMatch(/^not an on-failure record, left in the queue: message m1:/);
     expect(report.ranges[1]?.startSequenceNumber).toBe('3');
     expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
+    const kept = renderRedriveReport(sensorStats, report)
+      .split('\n')
+      .filter((line) => line.endsWith('(message kept)'));
+    expect(kept).toHaveLength(2);
+    expect(kept[0]).toMatch(/^not an on-failure record, left in the queue: message m1:/);
+    expect(kept[1]).toMatch(/^shardId-\S+ 3…4: /);
   });
 
   it('goes on past a receive of only messages handled already, to the ones behind them', async () => {
