@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetQueueUrlCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
@@ -44,6 +45,13 @@ const openQueue = async (
         'On AWS, name the on-failure queue with --queue <name or URL> (the stack output <pipeline>FailureQueueName); locally (--endpoint), the runtime’s file is read',
       );
     }
+    // The runtime writes its file on the first failure, so a missing default file means none; a file
+    // named explicitly that is not there is a mistyped path, not an empty queue.
+    if (options.queueFile !== undefined && !existsSync(options.queueFile)) {
+      throw new UsageError(
+        `--queue-file ${options.queueFile} does not exist (the local runtime writes .streamfold/on-failure/<pipeline>.jsonl on the first failure)`,
+      );
+    }
     return {
       queue: new FileFailureQueue(options.queueFile ?? localFailureFile(definition)),
       close: () => undefined,
@@ -61,7 +69,7 @@ const openQueue = async (
 /**
  * Redrives a pipeline's on-failure queue for `streamfold redrive`.
  *
- * @throws {UsageError} for an unknown pipeline or conflicting queue options.
+ * @throws {UsageError} for an unknown pipeline, conflicting queue options or a `--queue-file` that does not exist.
  * @example
  * const { report } = await runRedrive('ohlc', { endpoint, kinesisEndpoint });
  */

@@ -72,6 +72,19 @@ describe('Commands: dead-letters, replay, redrive', () => {
     ],
     [['dead-letters', 'no-such-pipeline'], 'Unknown pipeline "no-such-pipeline"'],
     [
+      [
+        'redrive',
+        'ohlc',
+        '--endpoint',
+        'http://127.0.0.1:1',
+        '--kinesis-endpoint',
+        'http://127.0.0.1:1',
+        '--queue-file',
+        'no-such-dir/ohlc.jsonl',
+      ],
+      '--queue-file no-such-dir/ohlc.jsonl does not exist',
+    ],
+    [
       ['dead-letters', 'ohlc', '--reason', 'late', '--kind', 'rejected'],
       '--reason late and --kind rejected select nothing together: "late" is the reason of late letters',
     ],
