@@ -216,7 +216,10 @@ export const registerRedrive = (program: Command, io: ReplayIo = {}): void => {
         '--kinesis-endpoint <url>',
         'the local Kinesis (`streamfold dev` prints it); on AWS: the default',
       )
-      .option('--json', 'print the report as JSON')
+      .option(
+        '--json',
+        'print the report as JSON: { pipeline, queue, interrupted, messages, applied, notRetained, failed, overtakenItems, leftToReplay, ranges: [{ shardId, startSequenceNumber, endSequenceNumber, status, records, folded, rejected, late, itemsWritten, itemsAlreadyApplied, overtakenItems, leftToReplay, detail }] }',
+      )
       .option('--table <name>', 'results table (default: streamfold-<pipeline>-results)')
       .option(
         '--dead-letter-table <name>',
