@@ -11,6 +11,7 @@ import { SqsFailureQueue } from '../../shared/redrive/SqsFailureQueue.ts';
 import type { FailureQueue } from '../../shared/redrive/types.ts';
 import { openKinesis } from '../awsClients.ts';
 import { type AwsCliOptions, awsClientConfig, withAwsOptions } from '../awsOptions.ts';
+import { checkAwsAccess } from '../checkAwsAccess.ts';
 import { UsageError } from '../errors.ts';
 import { loadPipeline } from '../loadPipeline.ts';
 import { renderTable } from '../render/table.ts';
@@ -31,6 +32,11 @@ export interface RedriveCommandOptions extends AwsCliOptions {
 /** The local runtime's on-failure file of a pipeline (see `LocalRuntimeOptions.onFailureDir`). */
 export const localFailureFile = (definition: PipelineDefinition): string =>
   join('.streamfold', 'on-failure', `${definition.name}.jsonl`);
+
+/** Whether SQS said the queue named does not exist (the JSON protocol's name, or the query protocol's code). */
+const isMissingQueue = (error: unknown): boolean =>
+  error instanceof Error &&
+  (error.name === 'QueueDoesNotExist' || error.name === 'AWS.SimpleQueueService.NonExistentQueue');
 
 const openQueue = async (
   definition: PipelineDefinition,
@@ -60,8 +66,23 @@ const openQueue = async (
   const { endpoint: _endpoint, ...aws } = options;
   const client = new SQSClient({ ...awsClientConfig(aws), maxAttempts: 3 } as SQSClientConfig);
   let queueUrl = options.queue;
-  if (!/^https?:\/\//.test(queueUrl)) {
-    queueUrl = (await client.send(new GetQueueUrlCommand({ QueueName: options.queue }))).QueueUrl ?? '';
+  try {
+    // Region and credentials first, as every networked command checks them: one line, no request.
+    const { region } = await checkAwsAccess(client, aws);
+    if (!/^https?:\/\//.test(queueUrl)) {
+      try {
+        queueUrl = (await client.send(new GetQueueUrlCommand({ QueueName: options.queue }))).QueueUrl ?? '';
+      } catch (error) {
+        if (!isMissingQueue(error)) throw error;
+        throw new RedriveError(
+          `On-failure queue "${options.queue}" does not exist in ${region}: give the stack output <pipeline>FailureQueueName or the queue's URL (and the stack's --region/--profile)`,
+          { cause: error },
+        );
+      }
+    }
+  } catch (error) {
+    client.destroy();
+    throw error;
   }
   return { queue: new SqsFailureQueue({ client, queueUrl }), close: () => client.destroy() };
 };
