@@ -58,6 +58,8 @@ describe('Commands: dead-letters, replay, redrive', () => {
         'Arguments: pipeline a pipeline of your config (--config, else streamfold.config.ts here or above, else the built-in examples) or a module path[#name]',
       );
       expect(out).not.toContain('pipelines.ts');
+      // One level of parentheses: the exit-status lines read as sentences
+      expect(out).not.toMatch(/\([^()]*\([^()]*\)\)/);
     },
   );
 
