@@ -65,6 +65,12 @@ const isConditionFailure = (error: unknown): boolean =>
   error instanceof ConditionalCheckFailedException ||
   (error as Error).name === 'ConditionalCheckFailedException';
 
+/** DynamoDB's refusal of an item over 400 KB (a ValidationException saying so). */
+const isSizeRefusal = (error: unknown): boolean =>
+  error instanceof Error &&
+  error.name === 'ValidationException' &&
+  /item size (to update )?has exceeded the maximum allowed size/i.test(error.message);
+
 const MAX_CONFLICTS = 8;
 const CALL_DEADLINE_MS = 30_000;
 
@@ -87,7 +93,8 @@ export class ReplayStore {
   /**
    * Adds the contributions the item does not hold yet, and their letters' keys, in one conditional write.
    *
-   * @throws {ItemTooLargeError} when the item would exceed 400 KB with them (nothing is written).
+   * @throws {ItemTooLargeError} when the item would exceed 400 KB with them, by our count or DynamoDB's
+   *   (nothing is written).
    */
   public async writeItem(target: ItemTarget): Promise<ItemResult> {
     const { definition, client, resultsTable } = this.options;
@@ -162,6 +169,13 @@ export class ReplayStore {
         );
         return 'written';
       } catch (error) {
+        // DynamoDB counts sizes a little differently from itemSizeBytes: its refusal means the same.
+        if (isSizeRefusal(error)) {
+          throw new ItemTooLargeError(
+            `replaying ${fresh.length} letter(s) into ${target.key.pk} / ${target.key.sk} would make the item exceed DynamoDB’s 400 KB item limit (DynamoDB refused ${sizeBytes} bytes as counted here: ${(error as Error).message})`,
+            sizeBytes,
+          );
+        }
         if (!isConditionFailure(error) || conflicts >= MAX_CONFLICTS) throw error;
       }
     }
