@@ -24,14 +24,14 @@ const MEANINGS: Readonly<Record<string, ExitMeanings>> = {
     failure:
       'some letters could not be written (they stay unmarked: run replay again), another replay holds the lock, or a table could not be read',
     interrupted:
-      'Ctrl-C: stops after the chunk in hand, prints the report; a rerun resumes, counting nothing twice (a second Ctrl-C quits at once)',
+      'Ctrl-C: stops after the chunk in hand, prints the report; a rerun resumes, counting nothing twice; a second Ctrl-C quits at once',
   },
   redrive: {
     ok: 'every message of the on-failure queue was applied and deleted (maybe none)',
     failure:
       'some ranges are no longer retained by the stream or could not be applied (their messages are kept); the queue, stream or tables could not be read',
     interrupted:
-      'Ctrl-C: stops after the range in hand, prints the report; the rest stays queued (a second Ctrl-C quits at once)',
+      'Ctrl-C: stops after the range in hand, prints the report; the rest stays queued; a second Ctrl-C quits at once',
   },
   dashboard: {
     ok: 'stopped (Ctrl-C)',

@@ -131,6 +131,7 @@ export const renderLetterList = (
     ]),
   );
   const newest = summary.newest();
+  if (newest.length === 0) return [`${head}:`, '', table].join('\n'); // -n 0: the summary only
   const list = renderTable(
     ['arrived', 'shard', 'sequence', 'where', 'reason', 'message', 'replayed'],
     newest.map((l) => [

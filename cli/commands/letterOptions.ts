@@ -32,7 +32,7 @@ export const withLetterFilterOptions = (command: Command): Command =>
 /**
  * Parses the shared letter options.
  *
- * @throws {UsageError} for a bad time, an unknown reason or kind, naming the value.
+ * @throws {UsageError} for a bad time, an unknown reason or kind, or a reason of the other kind, naming the value.
  * @example
  * parseLetterFilter({ reason: 'invalid-json', from: '2026-12-01T00:00Z' });
  */
@@ -46,6 +46,14 @@ export const parseLetterFilter = (options: LetterFilterCliOptions): LetterFilter
   }
   if (options.kind !== undefined && options.kind !== 'rejected' && options.kind !== 'late') {
     throw new UsageError(`--kind must be rejected or late (given "${options.kind}")`);
+  }
+  if (options.reason !== undefined && options.kind !== undefined) {
+    const kindOfReason = options.reason === 'late' ? 'late' : 'rejected';
+    if (options.kind !== kindOfReason) {
+      throw new UsageError(
+        `--reason ${options.reason} and --kind ${options.kind} select nothing together: ${options.reason === 'late' ? '"late" is the reason of late letters' : `${options.reason} is a reason of rejected letters`}; give one of them`,
+      );
+    }
   }
   if (fromMs !== undefined && toMs !== undefined && toMs <= fromMs) {
     throw new UsageError(`--to (${options.to}) must be after --from (${options.from})`);

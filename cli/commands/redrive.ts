@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetQueueUrlCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
@@ -10,6 +11,7 @@ import { SqsFailureQueue } from '../../shared/redrive/SqsFailureQueue.ts';
 import type { FailureQueue } from '../../shared/redrive/types.ts';
 import { openKinesis } from '../awsClients.ts';
 import { type AwsCliOptions, awsClientConfig, withAwsOptions } from '../awsOptions.ts';
+import { checkAwsAccess } from '../checkAwsAccess.ts';
 import { UsageError } from '../errors.ts';
 import { loadPipeline } from '../loadPipeline.ts';
 import { renderTable } from '../render/table.ts';
@@ -31,6 +33,11 @@ export interface RedriveCommandOptions extends AwsCliOptions {
 export const localFailureFile = (definition: PipelineDefinition): string =>
   join('.streamfold', 'on-failure', `${definition.name}.jsonl`);
 
+/** Whether SQS said the queue named does not exist (the JSON protocol's name, or the query protocol's code). */
+const isMissingQueue = (error: unknown): boolean =>
+  error instanceof Error &&
+  (error.name === 'QueueDoesNotExist' || error.name === 'AWS.SimpleQueueService.NonExistentQueue');
+
 const openQueue = async (
   definition: PipelineDefinition,
   options: RedriveCommandOptions,
@@ -44,6 +51,13 @@ const openQueue = async (
         'On AWS, name the on-failure queue with --queue <name or URL> (the stack output <pipeline>FailureQueueName); locally (--endpoint), the runtime’s file is read',
       );
     }
+    // The runtime writes its file on the first failure, so a missing default file means none; a file
+    // named explicitly that is not there is a mistyped path, not an empty queue.
+    if (options.queueFile !== undefined && !existsSync(options.queueFile)) {
+      throw new UsageError(
+        `--queue-file ${options.queueFile} does not exist (the local runtime writes .streamfold/on-failure/<pipeline>.jsonl on the first failure)`,
+      );
+    }
     return {
       queue: new FileFailureQueue(options.queueFile ?? localFailureFile(definition)),
       close: () => undefined,
@@ -52,8 +66,23 @@ const openQueue = async (
   const { endpoint: _endpoint, ...aws } = options;
   const client = new SQSClient({ ...awsClientConfig(aws), maxAttempts: 3 } as SQSClientConfig);
   let queueUrl = options.queue;
-  if (!/^https?:\/\//.test(queueUrl)) {
-    queueUrl = (await client.send(new GetQueueUrlCommand({ QueueName: options.queue }))).QueueUrl ?? '';
+  try {
+    // Region and credentials first, as every networked command checks them: one line, no request.
+    const { region } = await checkAwsAccess(client, aws);
+    if (!/^https?:\/\//.test(queueUrl)) {
+      try {
+        queueUrl = (await client.send(new GetQueueUrlCommand({ QueueName: options.queue }))).QueueUrl ?? '';
+      } catch (error) {
+        if (!isMissingQueue(error)) throw error;
+        throw new RedriveError(
+          `On-failure queue "${options.queue}" does not exist in ${region}: give the stack output <pipeline>FailureQueueName or the queue's URL (and the stack's --region/--profile)`,
+          { cause: error },
+        );
+      }
+    }
+  } catch (error) {
+    client.destroy();
+    throw error;
   }
   return { queue: new SqsFailureQueue({ client, queueUrl }), close: () => client.destroy() };
 };
@@ -61,7 +90,7 @@ const openQueue = async (
 /**
  * Redrives a pipeline's on-failure queue for `streamfold redrive`.
  *
- * @throws {UsageError} for an unknown pipeline or conflicting queue options.
+ * @throws {UsageError} for an unknown pipeline, conflicting queue options or a `--queue-file` that does not exist.
  * @example
  * const { report } = await runRedrive('ohlc', { endpoint, kinesisEndpoint });
  */
@@ -158,7 +187,9 @@ export const renderRedriveReport = (definition: PipelineDefinition, report: Redr
     ),
   ];
   for (const r of report.ranges.filter((x) => x.status !== 'applied')) {
-    lines.push(`${r.shardId} ${r.startSequenceNumber}…${r.endSequenceNumber}: ${r.detail} (message kept)`);
+    // A message that is not an on-failure record names no range ('?'): its detail says which message.
+    const range = r.shardId === '?' ? '' : `${r.shardId} ${r.startSequenceNumber}…${r.endSequenceNumber}: `;
+    lines.push(`${range}${r.detail} (message kept)`);
   }
   if (report.overtakenItems > 0) {
     lines.push(
@@ -206,7 +237,10 @@ export const registerRedrive = (program: Command, io: ReplayIo = {}): void => {
         '--kinesis-endpoint <url>',
         'the local Kinesis (`streamfold dev` prints it); on AWS: the default',
       )
-      .option('--json', 'print the report as JSON')
+      .option(
+        '--json',
+        'print the report as JSON: { pipeline, queue, interrupted, messages, applied, notRetained, failed, overtakenItems, leftToReplay, ranges: [{ shardId, startSequenceNumber, endSequenceNumber, status, records, folded, rejected, late, itemsWritten, itemsAlreadyApplied, overtakenItems, leftToReplay, detail }] }',
+      )
       .option('--table <name>', 'results table (default: streamfold-<pipeline>-results)')
       .option(
         '--dead-letter-table <name>',

@@ -245,7 +245,10 @@ export const registerReplay = (program: Command, io: ReplayIo = {}): void => {
         '--break-lock',
         'take the replay lock even if another replay holds it (only if that one is dead)',
       )
-      .option('--json', 'print the report as JSON')
+      .option(
+        '--json',
+        'print the report as JSON: { pipeline, dryRun, interrupted, includeLate, considered, verdicts: { folds, filtered, rejected, late, unrecoverable, already-replayed }, marked, itemsWritten, itemsAlreadyHeld, amendedWindows, stillRejected: { <reason>: count }, failed, errors, outcomes: [{ sk, reason, verdict, detail, windows }] } (outcomes: the first 50 letters)',
+      )
       .option('--table <name>', 'results table (default: streamfold-<pipeline>-results)')
       .option(
         '--dead-letter-table <name>',

@@ -4,13 +4,14 @@ import type { StoredLetter } from '../deadletters/types.ts';
 import type { PipelineDefinition } from '../definition/types.ts';
 import { BatchFolder } from '../fold/BatchFolder.ts';
 import type { WindowAggregate } from '../fold/types.ts';
+import { ItemTooLargeError } from '../storage/errors.ts';
 import { mapLimit } from '../storage/mapLimit.ts';
 import { resultKey } from '../storage/resultItem.ts';
 import { readShardRange } from '../stream/readShardRange.ts';
 import { ReplayLockedError } from './errors.ts';
 import { letterSelects, letterSource, letterWindows } from './letterSource.ts';
 import type { ReplayLock } from './ReplayLock.ts';
-import { type ItemTarget, itemId, ReplayStore } from './ReplayStore.ts';
+import { type ItemResult, type ItemTarget, itemId, ReplayStore } from './ReplayStore.ts';
 import { LETTER_VERDICTS, type LetterOutcome, type LetterVerdict, type ReplayReport } from './types.ts';
 
 /** Options of {@link LetterReplayer}. */
@@ -83,6 +84,7 @@ interface Prepared {
  *    missed (late and item-too-large letters); sort them into folds / filtered / still rejected / late;
  * 2. per results item, one write merging the contributions of letters the item's `replayed` set does not
  *    name yet and adding their keys to that set, conditioned on the item's version (as the handler's);
+ *    a letter that would push an item past 400 KB stays rejected (`item-too-large`) and unmarked;
  * 3. mark each letter whose items all hold it: `replayedAt`, conditioned on not being marked yet, with the
  *    items still naming it in `replayPending`;
  * 4. remove the letters' keys from the items' sets, then `replayPending` from the letters.
@@ -167,8 +169,8 @@ export class LetterReplayer {
     if (!dryRun) await this.options.lock?.renew();
     const prepared: Prepared[] = [];
     for (const letter of letters) prepared.push(await this.prepare(letter));
-    for (const p of prepared) this.record(p);
     if (dryRun) {
+      for (const p of prepared) this.record(p);
       this.options.onProgress?.(this.report());
       return;
     }
@@ -186,37 +188,18 @@ export class LetterReplayer {
       )),
     );
 
-    const folding = prepared.filter((p) => p.verdict === 'folds');
-    const targets = new Map<string, ItemTarget>();
-    for (const p of folding) {
-      for (const aggregate of p.aggregates) {
-        const key = resultKey(this.options.definition.name, aggregate.groupKey, aggregate.windowStartMs);
-        const id = itemId(key);
-        const target = targets.get(id) ?? { key, aggregate, contributions: [] };
-        target.contributions.push({ sk: p.letter.sk, aggregate });
-        targets.set(id, target);
-      }
-    }
-    const list = [...targets.values()];
-    // Folding (and reading large payloads back) may have taken a while: renew before writing.
-    if (list.length > 0) await this.options.lock?.renew();
-    const settled = await mapLimit(list, this.options.concurrency ?? 8, (target) =>
-      this.store.writeItem(target),
-    );
-    const failedLetters = new Set<string>();
-    throwLostLock(settled);
-    settled.forEach((result, i) => {
-      const target = list[i] as ItemTarget;
-      if (result.status === 'fulfilled') {
-        if (result.value === 'written') this.itemsWritten += 1;
-        else this.itemsAlreadyHeld += 1;
-        return;
-      }
-      this.errors.push(`${target.key.pk} / ${target.key.sk}: ${(result.reason as Error).message}`);
-      for (const c of target.contributions) failedLetters.add(c.sk);
+    const { failedLetters, tooLarge } = await this.writeItems(prepared.filter((p) => p.verdict === 'folds'));
+    // A letter that would push an item past 400 KB stays rejected, as the handler dead-letters it: unmarked,
+    // reported; its other items (if any) name it in their `replayed` set, so a rerun skips them.
+    const settled = prepared.map((p) => {
+      const detail = failedLetters.has(p.letter.sk) ? undefined : tooLarge.get(p.letter.sk);
+      return detail === undefined
+        ? p
+        : { letter: p.letter, verdict: 'rejected' as const, detail, aggregates: [] };
     });
+    for (const p of settled) this.record(p, failedLetters.has(p.letter.sk));
     const toMark: { pk: string; sk: string; outcome: string; items: string[] }[] = [];
-    for (const p of prepared) {
+    for (const p of settled) {
       if (p.verdict !== 'folds' && p.verdict !== 'filtered') continue;
       if (failedLetters.has(p.letter.sk)) {
         this.failed += 1;
@@ -250,14 +233,79 @@ export class LetterReplayer {
     this.options.onProgress?.(this.report());
   }
 
-  private record(p: Prepared): void {
+  /**
+   * Writes the folding letters' contributions, one write per results item. An item that would exceed
+   * 400 KB with all of its letters is tried again with each letter alone, so that one large letter does
+   * not hold back the others. Returns the letters an item write failed for, and those that would make an
+   * item too large (with the `item-too-large` detail to report).
+   */
+  private async writeItems(
+    folding: readonly Prepared[],
+  ): Promise<{ failedLetters: Set<string>; tooLarge: Map<string, string> }> {
+    const targets = new Map<string, ItemTarget>();
+    for (const p of folding) {
+      for (const aggregate of p.aggregates) {
+        const key = resultKey(this.options.definition.name, aggregate.groupKey, aggregate.windowStartMs);
+        const id = itemId(key);
+        const target = targets.get(id) ?? { key, aggregate, contributions: [] };
+        target.contributions.push({ sk: p.letter.sk, aggregate });
+        targets.set(id, target);
+      }
+    }
+    const failedLetters = new Set<string>();
+    const tooLarge = new Map<string, string>();
+    const list = [...targets.values()];
+    if (list.length === 0) return { failedLetters, tooLarge };
+    // Folding (and reading large payloads back) may have taken a while: renew before writing.
+    await this.options.lock?.renew();
+    const settled = await mapLimit(list, this.options.concurrency ?? 8, async (target) => {
+      try {
+        return [await this.store.writeItem(target)];
+      } catch (error) {
+        if (!(error instanceof ItemTooLargeError) || target.contributions.length === 1) throw error;
+      }
+      // One letter at a time, in order: those that still fit are written, the others stay rejected.
+      const results: (ItemResult | ItemTooLargeError)[] = [];
+      for (const c of target.contributions) {
+        try {
+          results.push(await this.store.writeItem({ ...target, contributions: [c] }));
+        } catch (error) {
+          if (!(error instanceof ItemTooLargeError)) throw error;
+          tooLarge.set(c.sk, tooLargeDetail(target, error));
+          results.push(error);
+        }
+      }
+      return results;
+    });
+    throwLostLock(settled);
+    throwMissingTable(settled);
+    settled.forEach((result, i) => {
+      const target = list[i] as ItemTarget;
+      if (result.status === 'fulfilled') {
+        // An item written one letter at a time counts once.
+        if (result.value.includes('written')) this.itemsWritten += 1;
+        else if (result.value.includes('held')) this.itemsAlreadyHeld += 1;
+        return;
+      }
+      if (result.reason instanceof ItemTooLargeError) {
+        for (const c of target.contributions) tooLarge.set(c.sk, tooLargeDetail(target, result.reason));
+        return;
+      }
+      this.errors.push(`${target.key.pk} / ${target.key.sk}: ${(result.reason as Error).message}`);
+      for (const c of target.contributions) failedLetters.add(c.sk);
+    });
+    return { failedLetters, tooLarge };
+  }
+
+  /** Counts a letter's verdict; `failed`: its writes failed, so it amended no window. */
+  private record(p: Prepared, failed = false): void {
     this.considered += 1;
     this.verdicts[p.verdict] += 1;
     if (p.verdict === 'rejected') {
       const reason = p.detail.split(':')[0] ?? p.detail;
       this.stillRejected[reason] = (this.stillRejected[reason] ?? 0) + 1;
     }
-    if (p.verdict === 'folds' && this.options.dryRun !== true) {
+    if (p.verdict === 'folds' && this.options.dryRun !== true && !failed) {
       const { window, flushEveryMs } = this.options.definition;
       for (const a of p.aggregates) {
         if (a.windowEndMs + window.allowedLatenessMs + flushEveryMs < this.now())
@@ -345,6 +393,21 @@ export class LetterReplayer {
     return record.Data;
   }
 }
+
+/** What a letter that would push its item past 400 KB reports, as its new rejection. */
+const tooLargeDetail = (target: ItemTarget, error: ItemTooLargeError): string =>
+  `item-too-large: folding it into window ${target.key.sk} of ${target.key.pk} would make the results item ${error.sizeBytes} bytes, over DynamoDB’s 400 KB item limit`;
+
+/**
+ * Rethrows the first "table not found" among `settled`: a missing results table (a wrong `--table`) is not
+ * one letter's failure; the replay stops, and the caller names the table.
+ */
+const throwMissingTable = (settled: readonly PromiseSettledResult<unknown>[]): void => {
+  for (const result of settled) {
+    if (result.status === 'rejected' && (result.reason as Error).name === 'ResourceNotFoundException')
+      throw result.reason;
+  }
+};
 
 /** Rethrows the first lost-lock error among `settled`: the replay must stop, not count it as one failure. */
 const throwLostLock = (settled: readonly PromiseSettledResult<unknown>[]): void => {

@@ -10,7 +10,7 @@ import type { PipelineDefinition } from '../definition/types.ts';
 import { type AggregateState, emptyAggregate, mergeAggregate } from '../fold/aggregateCodec.ts';
 import type { WindowAggregate } from '../fold/types.ts';
 import { RESULT_ATTRIBUTES as A } from '../storage/attributes.ts';
-import { StorageError } from '../storage/errors.ts';
+import { ItemTooLargeError } from '../storage/errors.ts';
 import { itemSizeBytes, MAX_ITEM_BYTES } from '../storage/itemSize.ts';
 import { mapLimit } from '../storage/mapLimit.ts';
 import { buildResultItem, type ResultKey, readStoredAggregate } from '../storage/resultItem.ts';
@@ -65,6 +65,12 @@ const isConditionFailure = (error: unknown): boolean =>
   error instanceof ConditionalCheckFailedException ||
   (error as Error).name === 'ConditionalCheckFailedException';
 
+/** DynamoDB's refusal of an item over 400 KB (a ValidationException saying so). */
+const isSizeRefusal = (error: unknown): boolean =>
+  error instanceof Error &&
+  error.name === 'ValidationException' &&
+  /item size (to update )?has exceeded the maximum allowed size/i.test(error.message);
+
 const MAX_CONFLICTS = 8;
 const CALL_DEADLINE_MS = 30_000;
 
@@ -84,7 +90,12 @@ export class ReplayStore {
     this.now = options.now ?? Date.now;
   }
 
-  /** Adds the contributions the item does not hold yet, and their letters' keys, in one conditional write. */
+  /**
+   * Adds the contributions the item does not hold yet, and their letters' keys, in one conditional write.
+   *
+   * @throws {ItemTooLargeError} when the item would exceed 400 KB with them, by our count or DynamoDB's
+   *   (nothing is written).
+   */
   public async writeItem(target: ItemTarget): Promise<ItemResult> {
     const { definition, client, resultsTable } = this.options;
     for (let conflicts = 0; ; conflicts++) {
@@ -128,8 +139,9 @@ export class ReplayStore {
       });
       const sizeBytes = itemSizeBytes(item);
       if (sizeBytes > MAX_ITEM_BYTES) {
-        throw new StorageError(
-          `replaying ${fresh.length} letter(s) would make the item ${sizeBytes} bytes, over DynamoDB's 400 KB`,
+        throw new ItemTooLargeError(
+          `replaying ${fresh.length} letter(s) into ${target.key.pk} / ${target.key.sk} would make the item ${sizeBytes} bytes, over DynamoDB’s 400 KB item limit`,
+          sizeBytes,
         );
       }
       await this.options.beforeWrite?.();
@@ -157,6 +169,13 @@ export class ReplayStore {
         );
         return 'written';
       } catch (error) {
+        // DynamoDB counts sizes a little differently from itemSizeBytes: its refusal means the same.
+        if (isSizeRefusal(error)) {
+          throw new ItemTooLargeError(
+            `replaying ${fresh.length} letter(s) into ${target.key.pk} / ${target.key.sk} would make the item exceed DynamoDB’s 400 KB item limit (DynamoDB refused ${sizeBytes} bytes as counted here: ${(error as Error).message})`,
+            sizeBytes,
+          );
+        }
         if (!isConditionFailure(error) || conflicts >= MAX_CONFLICTS) throw error;
       }
     }

@@ -2,7 +2,8 @@
  * What replaying a letter does with the pipeline's current definition:
  * - `folds`: its record(s) fold (with `dryRun`: would fold);
  * - `filtered`: the definition's filter now drops it (nothing to write; the letter is marked replayed);
- * - `rejected`: still rejected, for the reason given;
+ * - `rejected`: still rejected, for the reason given (`item-too-large` when folding it would make its
+ *   results item exceed 400 KB);
  * - `late`: late, and late records were not included;
  * - `unrecoverable`: its payload is neither in the letter nor readable from the stream any more;
  * - `already-replayed`: an earlier replay applied it.

@@ -33,3 +33,16 @@ export class AttemptTimeoutError extends StorageError {
 export class ItemStateError extends StorageError {
   public override readonly name = 'ItemStateError';
 }
+
+/** Writing an item would make it exceed DynamoDB's 400 KB item size limit; nothing was written. */
+export class ItemTooLargeError extends StorageError {
+  public override readonly name = 'ItemTooLargeError';
+
+  public constructor(
+    message: string,
+    /** The size the item would have had, in bytes (as `itemSizeBytes` counts them). */
+    public readonly sizeBytes: number,
+  ) {
+    super(message);
+  }
+}

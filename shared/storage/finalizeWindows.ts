@@ -26,8 +26,10 @@ export interface FinalizeOptions {
 
 /**
  * Marks windows whose end plus allowed lateness has passed as `final`: queries the sparse `open-windows`
- * index (`openPipeline = pipeline AND finalAt < now`) and, per item, sets `status = final` and removes
- * `openPipeline` (so the item leaves the index). Run on a schedule; idempotent. Returns how many windows
+ * index (`openPipeline = pipeline AND finalAt < now`) and, per item, sets `status = final`, removes
+ * `openPipeline` (so the item leaves the index) and increments `version`, so that a writer holding the
+ * item as it was read before fails its version condition and re-reads (docs/adr/0001-exactly-once.md).
+ * Run on a schedule; idempotent. Returns how many windows
  * it finalized.
  *
  * @example
@@ -62,14 +64,21 @@ export const finalizeWindows = async (options: FinalizeOptions): Promise<number>
               new UpdateItemCommand({
                 TableName: tableName,
                 Key: { [A.pk]: item[A.pk] as AttributeValue, [A.sk]: item[A.sk] as AttributeValue },
-                UpdateExpression: 'SET #status = :final REMOVE #open',
+                // The version moves too (every write moves it, docs/table.md): a writer that read the item
+                // before this update fails its version condition, re-reads and merges into the final item.
+                UpdateExpression: 'SET #status = :final REMOVE #open ADD #version :one',
                 ConditionExpression: 'attribute_exists(#open) AND #finalAt < :now',
                 ExpressionAttributeNames: {
                   '#status': A.status,
                   '#open': A.openPipeline,
                   '#finalAt': A.finalAt,
+                  '#version': A.version,
                 },
-                ExpressionAttributeValues: { ':final': { S: 'final' }, ':now': { S: now } },
+                ExpressionAttributeValues: {
+                  ':final': { S: 'final' },
+                  ':now': { S: now },
+                  ':one': { N: '1' },
+                },
               }),
               { abortSignal },
             ),

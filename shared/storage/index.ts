@@ -16,7 +16,13 @@ export {
   deadLetterSortKey,
   MAX_DEAD_LETTER_PAYLOAD_BYTES,
 } from './deadLetterItem.ts';
-export { AttemptTimeoutError, DeadlineError, ItemStateError, StorageError } from './errors.ts';
+export {
+  AttemptTimeoutError,
+  DeadlineError,
+  ItemStateError,
+  ItemTooLargeError,
+  StorageError,
+} from './errors.ts';
 export { type FinalizeOptions, finalizeWindows } from './finalizeWindows.ts';
 export { itemSizeBytes, MAX_ITEM_BYTES } from './itemSize.ts';
 export { mapLimit } from './mapLimit.ts';

@@ -9,7 +9,7 @@ import { withoutAws } from '../helpers/withoutAws.ts';
 
 /**
  * Issue 16, items 1, 5 and 6, through the real `streamfold` binary: every networked command (query, top,
- * produce) checks region and credentials before any request and says the same thing when they are
+ * produce, redrive on AWS) checks region and credentials before any request and says the same thing when they are
  * missing; an endpoint of the wrong service, or one that never answers, is named in one clear line.
  */
 
@@ -38,6 +38,7 @@ const COMMANDS: readonly (readonly [string, readonly string[]])[] = [
   ['query', ['query', 'ohlc']],
   ['top', ['top', 'ohlc', '--metric', 'volume']],
   ['produce', ['produce', 'trades', '--generate', 'ohlc', '--count', '3']],
+  ['redrive', ['redrive', 'ohlc', '--queue', 'ohlc-failures']],
 ];
 
 describe('Networked commands without a region or credentials', () => {

@@ -1,7 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../cli/main.ts';
+import { dynamoDbClient } from '../../local/services/clients.ts';
 import { startDynalite } from '../../local/services/startDynalite.ts';
 import type { LocalService } from '../../local/services/types.ts';
+import { ohlc } from '../../shared/examples/index.ts';
+import { createPipelineTables } from '../helpers/localTables.ts';
 
 /** Runs `streamfold <args>` in process through the real program, capturing what it prints. */
 const run = async (args: readonly string[]): Promise<{ code: number; out: string; err: string }> => {
@@ -52,6 +58,8 @@ describe('Commands: dead-letters, replay, redrive', () => {
         'Arguments: pipeline a pipeline of your config (--config, else streamfold.config.ts here or above, else the built-in examples) or a module path[#name]',
       );
       expect(out).not.toContain('pipelines.ts');
+      // One level of parentheses: the exit-status lines read as sentences
+      expect(out).not.toMatch(/\([^()]*\([^()]*\)\)/);
     },
   );
 
@@ -71,6 +79,27 @@ describe('Commands: dead-letters, replay, redrive', () => {
       'give the local Kinesis too: --kinesis-endpoint',
     ],
     [['dead-letters', 'no-such-pipeline'], 'Unknown pipeline "no-such-pipeline"'],
+    [
+      [
+        'redrive',
+        'ohlc',
+        '--endpoint',
+        'http://127.0.0.1:1',
+        '--kinesis-endpoint',
+        'http://127.0.0.1:1',
+        '--queue-file',
+        'no-such-dir/ohlc.jsonl',
+      ],
+      '--queue-file no-such-dir/ohlc.jsonl does not exist',
+    ],
+    [
+      ['dead-letters', 'ohlc', '--reason', 'late', '--kind', 'rejected'],
+      '--reason late and --kind rejected select nothing together: "late" is the reason of late letters',
+    ],
+    [
+      ['replay', 'ohlc', '--reason', 'item-too-large', '--kind', 'late'],
+      '--reason item-too-large and --kind late select nothing together: item-too-large is a reason of rejected letters',
+    ],
   ])('%j is a usage error (exit 2): %s', async (args, message) => {
     // Act
     const { code, err } = await run(args);
@@ -78,6 +107,45 @@ describe('Commands: dead-letters, replay, redrive', () => {
     // Assess
     expect(err).toContain(message);
     expect(code).toBe(2);
+  });
+
+  it.each([
+    ['replay', [] as string[]],
+    ['redrive', ['--kinesis-endpoint', 'http://127.0.0.1:1', '--queue-file', 'QUEUE_FILE']],
+  ])('%s --json prints the keys its --help lists', async (name, extra) => {
+    // Prepare: empty tables, an empty on-failure file
+    const client = dynamoDbClient(dynalite.endpoint);
+    const tables = await createPipelineTables(client, ohlc);
+    const dir = mkdtempSync(join(tmpdir(), 'streamfold-json-'));
+    const queueFile = join(dir, 'ohlc.jsonl');
+    writeFileSync(queueFile, '');
+    const help = (await run([name, '--help'])).out.replace(/\s+/g, ' ');
+
+    // Act
+    const { code, out } = await run([
+      name,
+      'ohlc',
+      '--endpoint',
+      dynalite.endpoint,
+      '--table',
+      tables.resultsTable,
+      '--dead-letter-table',
+      tables.deadLetterTable,
+      '--json',
+      ...extra.map((arg) => (arg === 'QUEUE_FILE' ? queueFile : arg)),
+    ]);
+
+    // Assess
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as Record<string, unknown>;
+    const keys = [
+      ...Object.keys(report),
+      ...Object.keys((report.verdicts as Record<string, unknown> | undefined) ?? {}),
+    ];
+    expect(keys.length).toBeGreaterThan(5);
+    for (const key of keys) expect(help).toMatch(new RegExp(`[{ ]${key}[,: ]`));
+    rmSync(dir, { recursive: true, force: true });
+    client.destroy();
   });
 
   it('names a missing dead-letter table and how to create it (exit 1)', async () => {

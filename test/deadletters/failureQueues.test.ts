@@ -3,9 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetShardIteratorCommand, KinesisClient } from '@aws-sdk/client-kinesis';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageCommand,
+  GetQueueUrlCommand,
+  QueueDoesNotExist,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { renderRedriveReport, runRedrive } from '../../cli/commands/redrive.ts';
 import { sensorStats } from '../../shared/examples/sensorStats.ts';
 import { FailureNoticeError } from '../../shared/redrive/errors.ts';
 import { FileFailureQueue } from '../../shared/redrive/FileFailureQueue.ts';
@@ -238,6 +245,12 @@ describe('Class: Redriver (queue handling)', () => {
     expect(report.ranges[0]?.detail).toMatch(/^not an on-failure record, left in the queue: message m1:/);
     expect(report.ranges[1]?.startSequenceNumber).toBe('3');
     expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
+    const kept = renderRedriveReport(sensorStats, report)
+      .split('\n')
+      .filter((line) => line.endsWith('(message kept)'));
+    expect(kept).toHaveLength(2);
+    expect(kept[0]).toMatch(/^not an on-failure record, left in the queue: message m1:/);
+    expect(kept[1]).toMatch(/^shardId-\S+ 3…4: /);
   });
 
   it('goes on past a receive of only messages handled already, to the ones behind them', async () => {
@@ -257,5 +270,32 @@ describe('Class: Redriver (queue handling)', () => {
 
     // Assess
     expect(report.ranges.map((r) => r.startSequenceNumber)).toStrictEqual(['3', '5']);
+  });
+});
+
+describe('Command: redrive --queue <name>', () => {
+  afterEach(() => {
+    sqs.reset();
+    vi.unstubAllEnvs();
+  });
+
+  it('names a queue that does not exist, and the region it looked in', async () => {
+    // Prepare
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
+    sqs
+      .on(GetQueueUrlCommand)
+      .rejects(new QueueDoesNotExist({ message: 'The specified queue does not exist.', $metadata: {} }));
+
+    // Act
+    const run = runRedrive('sensor-stats', { queue: 'sensor-stats-failures', region: 'eu-west-1' });
+
+    // Assess
+    await expect(run).rejects.toThrow(
+      'On-failure queue "sensor-stats-failures" does not exist in eu-west-1: give the stack output <pipeline>FailureQueueName or the queue\'s URL (and the stack\'s --region/--profile)',
+    );
+    expect(sqs.commandCalls(GetQueueUrlCommand)[0]?.args[0].input).toStrictEqual({
+      QueueName: 'sensor-stats-failures',
+    });
   });
 });

@@ -101,10 +101,19 @@ describe('Function: finalizeWindows', () => {
     expect(update).toStrictEqual({
       TableName: TABLE,
       Key: { pk: A.pk, sk: A.sk },
-      UpdateExpression: 'SET #status = :final REMOVE #open',
+      UpdateExpression: 'SET #status = :final REMOVE #open ADD #version :one',
       ConditionExpression: 'attribute_exists(#open) AND #finalAt < :now',
-      ExpressionAttributeNames: { '#status': 'status', '#open': 'openPipeline', '#finalAt': 'finalAt' },
-      ExpressionAttributeValues: { ':final': { S: 'final' }, ':now': { S: '2026-11-21T09:00:00.000Z' } },
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#open': 'openPipeline',
+        '#finalAt': 'finalAt',
+        '#version': 'version',
+      },
+      ExpressionAttributeValues: {
+        ':final': { S: 'final' },
+        ':now': { S: '2026-11-21T09:00:00.000Z' },
+        ':one': { N: '1' },
+      },
     });
   });
 
