@@ -9,6 +9,15 @@ export interface FlushSweepRow {
   readonly shards: number;
   /** Results are at most this old: `flushEvery` + the mapping's batching window. */
   readonly stalestResultSeconds: number;
+  /** Distinct (group, window) items of the run. */
+  readonly items: number;
+  /**
+   * Coalesced item writes ÷ items: how often an item is written (one write per interval it was touched
+   * in, more when the handler flushed early to keep its state under Lambda's 1 MB).
+   */
+  readonly writesPerItem: number;
+  /** Intervals Lambda would have ended early because the returned state passed 1 MB. */
+  readonly windowsTerminatedEarly: number;
   /** Coalesced write units (table + indexes + finalizer) ÷ the lower bound's. */
   readonly writeUnitsVsWindowLowerBound: number;
   /** Coalesced streamfold ÷ Managed Flink, dollars without Kinesis. */
@@ -44,6 +53,9 @@ export const flushSweepRows = (figure: CostFigure): FlushSweepRow[] => {
       ratePerShard: s.scenario.ratePerShard,
       shards: s.scenario.shards,
       stalestResultSeconds: flushEverySeconds + batchingSeconds,
+      items: s.items,
+      windowsTerminatedEarly: s.measurement.coalesced?.windowsTerminatedEarly ?? 0,
+      writesPerItem: round((s.measurement.coalesced?.itemWrites ?? Number.NaN) / s.items, 3),
       writeUnitsVsWindowLowerBound: round(
         itemWriteUnits(coalesced.writeUnits) / itemWriteUnits(bound.writeUnits),
         3,
