@@ -1,4 +1,5 @@
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
+import { ScanNotAllowedError } from '../../shared/query/errors.ts';
 import { assertNumericMetric } from '../../shared/query/numericMetrics.ts';
 import { rollupPlan } from '../../shared/query/rollupPlan.ts';
 import { type TopGroupsOverRangeResult, topGroupsOverRange } from '../../shared/query/topGroupsOverRange.ts';
@@ -116,6 +117,15 @@ export const runTopRange = async (
         onProgress: rollupProgress(progress),
       }),
     );
+  } catch (error) {
+    // top has no --group: its advice is rankBy or --yes, not the whole group that query's refusal offers.
+    if (error instanceof UsageError && error.cause instanceof ScanNotAllowedError) {
+      throw new UsageError(
+        `${error.cause.cost}. --max-queries does not bound a Scan: add rankBy to the pipeline, or pass --yes to scan it`,
+        { cause: error.cause },
+      );
+    }
+    throw error;
   } finally {
     progress('');
   }

@@ -446,6 +446,10 @@ describe('Command: streamfold top --from --to (local stack)', () => {
     // Assess
     await expect(refused).rejects.toThrow(UsageError);
     await expect(refused).rejects.toThrow(/needs a Scan of the whole table "unranked-results" .* pass --yes/);
+    // top has no --group option: the refusal does not offer one.
+    await expect(refused).rejects.toThrow(
+      /\(it updates these figures about every six hours\)\. --max-queries does not bound a Scan: add rankBy to the pipeline, or pass --yes to scan it$/,
+    );
     const { out } = await runQueryCommands([...args, '--yes', '--json'], { now: () => NOW });
     const document = JSON.parse(out);
     expect(document.ranking).toBe('merged');
