@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
 import type { WindowResult } from '../../shared/fold/windowResult.ts';
 import { assertNumericMetric, numericMetricNames } from '../../shared/query/numericMetrics.ts';
+import { queryStrategy } from '../../shared/query/queryStrategy.ts';
 import { type QueryWindowsResult, queryWindows } from '../../shared/query/queryWindows.ts';
 import { DEFAULT_MAX_ROLLUP_QUERIES } from '../../shared/query/rollup.ts';
 import { toReportResult } from '../../shared/query/toReportResult.ts';
@@ -20,6 +21,7 @@ import {
   type CommandIo,
   chartWidth,
   explainQueryFailure,
+  noticeOf,
   parseGroupOption,
   parseTimeOption,
   shortIso,
@@ -27,6 +29,7 @@ import {
 } from './queryCommon.ts';
 import { renderRollupChart, renderRollupTable, rollupDocument, runRollupQuery } from './queryRollup.ts';
 import type { RollupCliOptions } from './rollupOptions.ts';
+import { scanNotice } from './scanNotice.ts';
 
 /** Options of `streamfold query`. */
 export interface QueryCommandOptions extends AwsCliOptions {
@@ -81,8 +84,20 @@ export const runQuery = async (
     }
   }
   const nowMs = (io.now ?? Date.now)();
-  const outcome = await withResultsTable(definition, options, (client, tableName) =>
-    queryWindows({
+  const scans = queryStrategy(definition, group) === 'scan';
+  const outcome = await withResultsTable(definition, options, (client, tableName) => {
+    if (scans) {
+      noticeOf(io)(
+        scanNotice(
+          definition,
+          tableName,
+          `query ${definition.name} without every group field (${definition.groupBy.join(', ')})`,
+          'a Scan',
+          `give every group field with --group (${definition.groupBy.map((field) => `${field}=…`).join(' ')}), or add rankBy to the pipeline`,
+        ),
+      );
+    }
+    return queryWindows({
       client,
       tableName,
       definition,
@@ -90,8 +105,8 @@ export const runQuery = async (
       nowMs,
       ...(fromMs !== undefined ? { fromMs } : {}),
       ...(toMs !== undefined ? { toMs } : {}),
-    }),
-  );
+    });
+  });
   return { definition, outcome, metric, nowMs };
 };
 
@@ -311,7 +326,9 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
         'every, from, to, results, cost }: results as `fold --json` plus windows (merged), open and partial.',
         '',
         'Without every group field, each window of the range costs one Query on a rank index (a day of',
-        'one-minute windows is 1,440 Queries; at most 1,440 are read); with the whole group, one Query.',
+        'one-minute windows is 1,440 Queries; at most 1,440 are read); with the whole group, one Query. A',
+        'pipeline without rankBy has no rank index: without the whole group it is read with a Scan of the whole',
+        'table (its cost grows with the table, not the range), which query notes on standard error first.',
         'Status: partial (the window has not ended: still receiving records), open (ended; late records, up to',
         'the allowed lateness, may still change it) or final. "written" says when a window that is not final',
         'was last written: with flushEvery, results land once per interval per shard.',
