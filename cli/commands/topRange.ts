@@ -1,7 +1,7 @@
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
 import { ScanNotAllowedError } from '../../shared/query/errors.ts';
 import { assertNumericMetric } from '../../shared/query/numericMetrics.ts';
-import { rollupPlan } from '../../shared/query/rollupPlan.ts';
+import { type RollupPlan, rollupPlan } from '../../shared/query/rollupPlan.ts';
 import { type TopGroupsOverRangeResult, topGroupsOverRange } from '../../shared/query/topGroupsOverRange.ts';
 import type { AwsCliOptions } from '../awsOptions.ts';
 import { UsageError } from '../errors.ts';
@@ -64,13 +64,13 @@ export const chooseTopRange = (
   }
   const toMs = parseTimeOption('--to', options.to) ?? nowMs;
   const fromMs = parseTimeOption('--from', options.from) ?? toMs - DEFAULT_RANGE_MS;
-  let windows: readonly number[];
+  let plan: RollupPlan;
   try {
-    windows = rollupPlan(definition, fromMs, toMs, 'all').windowStarts;
+    plan = rollupPlan(definition, fromMs, toMs, 'all');
   } catch (error) {
     throw explainQueryFailure(error, { tableName: '' });
   }
-  if (windows.length === 1) return { kind: 'window', windowStartMs: windows[0] as number };
+  if (plan.windowCount === 1) return { kind: 'window', windowStartMs: plan.fromMs };
   return { kind: 'range', fromMs, toMs };
 };
 

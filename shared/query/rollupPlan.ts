@@ -16,7 +16,12 @@ export interface RollupPlan {
   readonly toMs: number;
   /** Bucket length; the range's length for `all`. */
   readonly bucketMs: number;
-  /** Start of each window merged, oldest first. */
+  /** How many windows are merged (the length of `windowStarts`, known without listing them). */
+  readonly windowCount: number;
+  /**
+   * Start of each window merged, oldest first. Listed on first use: a long range of short windows (a
+   * whole group read over centuries, or a range refused for its cost) never needs the list.
+   */
   readonly windowStarts: readonly number[];
 }
 
@@ -32,7 +37,7 @@ export interface RollupPlan {
  * the window size, or hopping windows whose size is not a multiple of their advance.
  * @example
  * rollupPlan(requestsByIp, Date.parse('2026-11-21T08:10Z'), Date.parse('2026-11-21T09:00Z'), 3_600_000);
- * // { tileMs: 60000, fromMs: 08:00, toMs: 09:00, bucketMs: 3600000, windowStarts: [08:00, 08:01, …, 08:59] }
+ * // { tileMs: 60000, fromMs: 08:00, toMs: 09:00, bucketMs: 3600000, windowCount: 60, windowStarts: [08:00, 08:01, …, 08:59] }
  */
 export const rollupPlan = (
   definition: PipelineDefinition,
@@ -60,11 +65,16 @@ export const rollupPlan = (
   const from = Math.floor(fromMs / step) * step;
   const to = Math.ceil(toMs / step) * step;
   const count = (to - from) / sizeMs;
+  let starts: readonly number[] | undefined;
   return {
     tileMs: sizeMs,
     fromMs: from,
     toMs: to,
     bucketMs: every === 'all' ? to - from : every,
-    windowStarts: Array.from({ length: count }, (_, i) => from + i * sizeMs),
+    windowCount: count,
+    get windowStarts(): readonly number[] {
+      starts ??= Array.from({ length: count }, (_, i) => from + i * sizeMs);
+      return starts;
+    },
   };
 };

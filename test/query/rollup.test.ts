@@ -201,6 +201,49 @@ describe('Command: streamfold query --every (local stack)', () => {
     expect(document.results[0].metrics.users).toBe(new Set(alpha.map((r) => r.user)).size);
   });
 
+  it('reads a whole group over millennia with one Query, and refuses listing the groups of such a range by its cost', async () => {
+    // Prepare: from year 1 to 9999, more one-minute windows than an array can hold
+    const millennia = ['--from', '0001-01-01T00:00:00Z', '--to', '9999-12-31T00:00:00Z'];
+    const args = ['--table', minutes.resultsTable, ...endpoint];
+
+    // Act
+    const { out } = await runQueryCommands(
+      [
+        'query',
+        `${MODULE}#web-minutes`,
+        '--every',
+        '1d',
+        '--group',
+        'host=alpha',
+        ...millennia,
+        '--json',
+        ...args,
+      ],
+      { now: () => NOW },
+    );
+    const listing = runQueryCommands(
+      ['query', `${MODULE}#web-minutes`, '--every', 'all', ...millennia, ...args],
+      { now: () => NOW },
+    );
+    const ranking = runQueryCommands(
+      ['top', `${MODULE}#web-minutes`, '--metric', 'requests', ...millennia, ...args],
+      { now: () => NOW },
+    );
+
+    // Assess
+    const document = JSON.parse(out);
+    expect(document.cost.queries).toBe(1);
+    expect(document.results.map((r: { window: { start: string } }) => r.window.start)).toStrictEqual([
+      '2026-11-21T00:00:00.000Z',
+    ]);
+    await expect(listing).rejects.toThrow(
+      'Rolling up web-minutes from 0001-01-01T00:00:00.000Z to 9999-12-31T00:00:00.000Z costs 5258963520 Queries (one per window to list the groups, 5258963520 windows of 1m, then one per group), more than --max-queries 500',
+    );
+    await expect(ranking).rejects.toThrow(
+      'Ranking web-minutes from 0001-01-01T00:00:00.000Z to 9999-12-31T00:00:00.000Z costs 5258963530 Queries',
+    );
+  });
+
   it('prints a table with the windows merged, the status and what the rollup cost', async () => {
     // Act
     const { out } = await runQueryCommands(
