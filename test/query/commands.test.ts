@@ -383,6 +383,30 @@ describe('Command: streamfold query, partial windows', () => {
   });
 });
 
+describe('Command: streamfold query --chart, partial windows', () => {
+  it('names the points whose window has not ended in the title, one or several (hopping windows)', async () => {
+    // Act: at 08:31:30, ohlc's 08:31 window has not ended; at 08:34:30, sensor-stats' 5-minute windows
+    // starting 08:30 to 08:33 have not
+    const one = await run(['query', 'ohlc', ...HOUR, '--chart', '--group', 'symbol=ACME', ...endpoint], {
+      now: () => Date.parse('2026-11-21T08:31:30Z'),
+    });
+    const several = await run(
+      ['query', 'sensor-stats', ...HOUR, '--chart', '--group', 'device=greenhouse-1', ...endpoint],
+      { now: () => Date.parse('2026-11-21T08:34:30Z') },
+    );
+    const none = await run(['query', 'ohlc', ...HOUR, '--chart', '--group', 'symbol=ACME', ...endpoint]);
+
+    // Assess
+    expect(one.out.split('\n')[0]).toBe(
+      'ohlc: open per 1m window, symbol=ACME; the last point is partial: its window has not ended and is still receiving records',
+    );
+    expect(several.out.split('\n')[0]).toBe(
+      'sensor-stats: readings per 1m window, device=greenhouse-1; the last 4 points are partial: their windows have not ended and are still receiving records',
+    );
+    expect(none.out.split('\n')[0]).toBe('ohlc: open per 1m window, symbol=ACME');
+  });
+});
+
 describe('Command: streamfold query, a pipeline without rankBy', () => {
   /** `unranked-trades` (fixtures.ts): grouped by venue and symbol, no rankBy, so no rank index. */
   const UNRANKED = ['test/query/fixtures.ts#unranked-trades', '--table', 'unranked-results'];

@@ -614,6 +614,30 @@ describe('Command: streamfold query --every --chart (local stack)', () => {
     );
     for (const host of HOSTS) expect(bars.out).toContain(host);
   });
+
+  it('says in the title when the last bucket, or the whole range, has not ended', async () => {
+    // Prepare: at 08:30 the 08:00 bucket (and so the range) has not ended
+    const args = ['--chart', '--table', minutes.resultsTable, ...RANGE, ...endpoint];
+    const now = () => Date.parse('2026-11-21T08:30:00Z');
+
+    // Act
+    const line = await runQueryCommands(
+      ['query', `${MODULE}#web-minutes`, '--every', '1h', '--group', 'host=alpha', ...args],
+      { now },
+    );
+    const bars = await runQueryCommands(
+      ['query', `${MODULE}#web-minutes`, '--every', 'all', '--group', 'host=alpha', ...args],
+      { now },
+    );
+
+    // Assess
+    expect(line.out.split('\n')[0]).toBe(
+      'web-minutes: requests per 1h bucket, host=alpha; the last point is partial: its bucket has not ended and is still receiving records',
+    );
+    expect(bars.out.split('\n')[0]).toBe(
+      'web-minutes: requests from 2026-11-21T06:00:00Z to 2026-11-21T09:00:00Z, per group; partial: the range has not ended and is still receiving records',
+    );
+  });
 });
 
 describe('Function: rollup (how it lists groups)', () => {
