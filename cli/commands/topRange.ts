@@ -136,7 +136,8 @@ const rangeText = (top: TopGroupsOverRangeResult): string =>
 
 /** What a range ranking read: for a count, sum, min or max, only the top groups were merged. */
 const describeTopCost = (definition: PipelineDefinition, top: TopGroupsOverRangeResult): string => {
-  if (top.ranking === 'merged') return describeRollupCost(definition, top);
+  // top has no --group: its summary does not offer one.
+  if (top.ranking === 'merged') return describeRollupCost(definition, top, false);
   const windows = (top.toMs - top.fromMs) / definition.window.sizeMs;
   return `${describeSpent(top)}: ${windows} on index ${top.indexName} to list the groups with their ${top.metric} per window, then one per top group`;
 };

@@ -467,6 +467,28 @@ describe('Command: streamfold top --from --to (local stack)', () => {
     ).toStrictEqual(expected);
   });
 
+  it('says in its summary what a ranking of every group merged cost, without offering --group (top has none)', async () => {
+    // Act: a distinct count ranks only after merging every group
+    const { out } = await runQueryCommands(
+      [
+        'top',
+        `${MODULE}#web-minutes`,
+        '--metric',
+        'users',
+        ...RANGE,
+        '--table',
+        minutes.resultsTable,
+        ...endpoint,
+      ],
+      { now: () => NOW },
+    );
+
+    // Assess
+    expect(out.split('\n')[0]).toMatch(
+      /^web-minutes: top 4 of 4 group\(s\) by users over 2026-11-21T06:00:00Z to 2026-11-21T09:00:00Z, \d+ windows merged \(184 Queries \(184 request\(s\), [\d.]+ read units\): 180 on index rank-requests to list the groups \(one per 1m window\), then one per group\)$/,
+    );
+  });
+
   it('refuses to rank a range by a Scan of the whole table (exit 2) unless --yes is given', async () => {
     // Prepare: two windows, so a range, of a pipeline without a rank index
     const args = [
