@@ -306,7 +306,7 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
       .option('--table <name>', 'results table (default: streamfold-<pipeline>-results)')
       .option(
         '--every <interval>',
-        'roll windows up: merge them per group into buckets of 1h, 1d, … (a multiple of the window size) or all for the whole range; --from/--to then bound [from, to), widened to whole buckets (default: one bucket before --to)',
+        'roll windows up: merge them per group into buckets of 1h, 1d, … (a multiple of the window size) or all for the whole range; --from/--to then bound [from, to), widened to whole buckets (default: one bucket before --to; with all, one hour)',
       )
       .option(
         '--max-queries <n>',

@@ -244,6 +244,36 @@ describe('Command: streamfold query --every (local stack)', () => {
     );
   });
 
+  it.each([
+    ['1h', '2026-11-21T08:00:00.000Z', '2026-11-21T10:00:00.000Z'], // the hour before 09:30, widened to whole hours
+    ['all', '2026-11-21T08:30:00.000Z', '2026-11-21T09:30:00.000Z'], // one hour
+  ] as const)(
+    'rolls up one bucket before --to by default (--every %s, as --help says)',
+    async (every, from, to) => {
+      // Act
+      const { out } = await runQueryCommands(
+        [
+          'query',
+          `${MODULE}#web-minutes`,
+          '--every',
+          every,
+          '--group',
+          'host=alpha',
+          '--to',
+          '2026-11-21T09:30:00Z',
+          '--table',
+          minutes.resultsTable,
+          '--json',
+          ...endpoint,
+        ],
+        { now: () => NOW },
+      );
+
+      // Assess
+      expect(JSON.parse(out)).toMatchObject({ from, to });
+    },
+  );
+
   it('prints a table with the windows merged, the status and what the rollup cost', async () => {
     // Act
     const { out } = await runQueryCommands(
