@@ -348,6 +348,7 @@ describe('Command: streamfold query --every (local stack)', () => {
   it.each([
     [['--every', '90s'], /multiple of pipeline "web-minutes"'s window size 1m \(given 1m30s\)/],
     [['--every', 'hourly'], /--every takes a duration such as 1h or 1d, or all \(given "hourly"\)/],
+    [['--every', '100000001d'], /^Buckets of 100000001d .* reach beyond the years 0000 to 9999/],
     [['--every', '1h', '--max-queries', '0'], /--max-queries must be a positive whole number \(given "0"\)/],
     [['--yes'], /go with --every/],
   ])('refuses %j with a usage error that names the value', async (args, message) => {

@@ -96,6 +96,20 @@ describe('Function: rollupPlan', () => {
       /cannot be rolled up without counting records twice/,
     ],
     ['a zero interval', requestsByIp, 0, /\(given 0\)/],
+    [
+      // was read anyway, then failed as "Invalid time value" or a DynamoDB key error (exit 1)
+      'an interval whose buckets end after the year 9999 (10,000 years)',
+      requestsByIp,
+      3_652_500 * 86_400_000,
+      'Buckets of 3652500d (aligned to multiples of it since 1970) reach beyond the years 0000 to 9999 that results are keyed by: give a shorter interval or a narrower range',
+    ],
+    [
+      // was "must be a multiple of the window size", which it is
+      'an interval too long for a safe integer',
+      requestsByIp,
+      99_999_999_999 * 86_400_000,
+      /^Buckets of 99999999999d \(aligned/,
+    ],
   ])('refuses %s, naming the value', (_, definition, every, message) => {
     expect(() =>
       rollupPlan(definition, at('2026-11-21T08:00:00Z'), at('2026-11-21T09:00:00Z'), every),
