@@ -237,7 +237,7 @@ const chartSeries = <R extends WindowResult>(
  * the group with the most records. Windows without a result count as 0 for a count or sum, and are gaps
  * otherwise. `stepMs` is the distance between points: the window advance, or a rollup's bucket length.
  * Points whose window (or bucket) has not ended, as `partial` says, are named in the title: their value
- * is still growing, so a drop there is not one.
+ * may still change, so a drop there need not be real.
  *
  * @example
  * write(renderQueryChart(definition, outcome.results, 'requests', 80, definition.window.advanceMs, (r) => displayStatus(definition, r, now) === 'partial'));
