@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { localClientConfig } from '../local/services/clients.ts';
 import { timedRequestHandler } from '../shared/aws/timeouts.ts';
+import { UsageError } from './errors.ts';
 
 /** The AWS connection options every networked command accepts. */
 export interface AwsCliOptions {
@@ -23,6 +24,28 @@ export const withAwsOptions = (command: Command): Command =>
     .option('--profile <name>', 'AWS shared-config profile (default: the default credential chain)');
 
 /**
+ * Checks an `--endpoint` value: an http:// or https:// URL (the SDK would otherwise fail with a bare
+ * "Invalid URL", or take `localhost:8000` for a URL of scheme `localhost:`).
+ *
+ * @throws {UsageError} naming the value.
+ * @example
+ * assertEndpointUrl('http://127.0.0.1:8000');
+ */
+export const assertEndpointUrl = (endpoint: string): void => {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(endpoint).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new UsageError(
+      `--endpoint must be an http:// or https:// URL such as http://127.0.0.1:8000 (given "${endpoint}")`,
+    );
+  }
+};
+
+/**
  * SDK client configuration for the options: AWS with the default credential chain, or a local endpoint
  * with dummy credentials (unless a profile is given); in both cases HTTP/1.1 with the timeouts of
  * `AWS_TIMEOUTS`, and one attempt per call, since every command retries on its own (the query reader
@@ -35,6 +58,7 @@ export const withAwsOptions = (command: Command): Command =>
 export const awsClientConfig = (options: AwsCliOptions): Record<string, unknown> => {
   const transport = { requestHandler: timedRequestHandler(), maxAttempts: 1 };
   if (options.endpoint !== undefined) {
+    assertEndpointUrl(options.endpoint);
     const local = localClientConfig(options.endpoint);
     return {
       ...local,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
 import type { WindowResult } from '../../shared/fold/windowResult.ts';
 import { assertNumericMetric, numericMetricNames } from '../../shared/query/numericMetrics.ts';
+import { queryStrategy } from '../../shared/query/queryStrategy.ts';
 import { type QueryWindowsResult, queryWindows } from '../../shared/query/queryWindows.ts';
 import { DEFAULT_MAX_ROLLUP_QUERIES } from '../../shared/query/rollup.ts';
 import { toReportResult } from '../../shared/query/toReportResult.ts';
@@ -20,6 +21,7 @@ import {
   type CommandIo,
   chartWidth,
   explainQueryFailure,
+  noticeOf,
   parseGroupOption,
   parseTimeOption,
   shortIso,
@@ -27,6 +29,7 @@ import {
 } from './queryCommon.ts';
 import { renderRollupChart, renderRollupTable, rollupDocument, runRollupQuery } from './queryRollup.ts';
 import type { RollupCliOptions } from './rollupOptions.ts';
+import { scanNotice } from './scanNotice.ts';
 
 /** Options of `streamfold query`. */
 export interface QueryCommandOptions extends AwsCliOptions {
@@ -81,8 +84,20 @@ export const runQuery = async (
     }
   }
   const nowMs = (io.now ?? Date.now)();
-  const outcome = await withResultsTable(definition, options, (client, tableName) =>
-    queryWindows({
+  const scans = queryStrategy(definition, group) === 'scan';
+  const outcome = await withResultsTable(definition, options, (client, tableName) => {
+    if (scans) {
+      noticeOf(io)(
+        scanNotice(
+          definition,
+          tableName,
+          `query ${definition.name} without every group field (${definition.groupBy.join(', ')})`,
+          'a Scan',
+          `give every group field with --group (${definition.groupBy.map((field) => `${field}=…`).join(' ')}), or add rankBy to the pipeline`,
+        ),
+      );
+    }
+    return queryWindows({
       client,
       tableName,
       definition,
@@ -90,8 +105,8 @@ export const runQuery = async (
       nowMs,
       ...(fromMs !== undefined ? { fromMs } : {}),
       ...(toMs !== undefined ? { toMs } : {}),
-    }),
-  );
+    });
+  });
   return { definition, outcome, metric, nowMs };
 };
 
@@ -162,21 +177,23 @@ export const renderQueryTable = (
 };
 
 /** The series a chart of `metric` shows, and what it is. */
-interface ChartSeries {
+interface ChartSeries<R extends WindowResult> {
   readonly what: string;
   readonly starts: readonly number[];
   readonly values: readonly (number | null)[];
+  /** The results charted (those of the group shown, or all for a total). */
+  readonly chosen: readonly R[];
 }
 
 const groupText = (definition: PipelineDefinition, group: Readonly<Record<string, string>>): string =>
   definition.groupBy.map((field) => `${field}=${group[field] ?? ''}`).join(' ') || 'all records';
 
-const chartSeries = (
+const chartSeries = <R extends WindowResult>(
   definition: PipelineDefinition,
-  results: readonly WindowResult[],
+  results: readonly R[],
   metric: string,
   stepMs: number,
-): ChartSeries => {
+): ChartSeries<R> => {
   const first = Date.parse(results[0]?.window.start ?? '');
   const last = Date.parse(results[results.length - 1]?.window.start ?? '');
   const starts = windowStartsBetween({ ...definition.window, advanceMs: stepMs }, first, last);
@@ -187,7 +204,7 @@ const chartSeries = (
     const entry = groups.get(key) ?? { group: r.group, records: 0 };
     groups.set(key, { group: entry.group, records: entry.records + r.records });
   }
-  const perWindow = (chosen: readonly WindowResult[]): (number | null)[] => {
+  const perWindow = (chosen: readonly R[]): (number | null)[] => {
     const byStart = new Map<number, number>();
     for (const r of chosen) {
       const value = r.metrics[metric];
@@ -198,7 +215,7 @@ const chartSeries = (
     return starts.map((s) => byStart.get(s) ?? (additive ? 0 : null));
   };
   if (groups.size > 1 && additive) {
-    return { what: `total of ${groups.size} groups`, starts, values: perWindow(results) };
+    return { what: `total of ${groups.size} groups`, starts, values: perWindow(results), chosen: results };
   }
   let top: { group: Readonly<Record<string, string>>; records: number } | undefined;
   for (const entry of groups.values()) if (top === undefined || entry.records > top.records) top = entry;
@@ -208,13 +225,10 @@ const chartSeries = (
       ? `${groupText(definition, chosen)}, the busiest of ${groups.size} groups (choose one with --group)`
       : groupText(definition, chosen);
   const key = JSON.stringify(definition.groupBy.map((field) => chosen[field]));
-  return {
-    what,
-    starts,
-    values: perWindow(
-      results.filter((r) => JSON.stringify(definition.groupBy.map((field) => r.group[field])) === key),
-    ),
-  };
+  const ofGroup = results.filter(
+    (r) => JSON.stringify(definition.groupBy.map((field) => r.group[field])) === key,
+  );
+  return { what, starts, values: perWindow(ofGroup), chosen: ofGroup };
 };
 
 /**
@@ -222,21 +236,31 @@ const chartSeries = (
  * for a count or sum, the total per window; for other metrics (a max, a mean… do not add up), the series of
  * the group with the most records. Windows without a result count as 0 for a count or sum, and are gaps
  * otherwise. `stepMs` is the distance between points: the window advance, or a rollup's bucket length.
+ * Points whose window (or bucket) has not ended, as `partial` says, are named in the title: their value
+ * may still change, so a drop there need not be real.
  *
  * @example
- * write(renderQueryChart(definition, outcome.results, 'requests', 80));
+ * write(renderQueryChart(definition, outcome.results, 'requests', 80, definition.window.advanceMs, (r) => displayStatus(definition, r, now) === 'partial'));
  */
-export const renderQueryChart = (
+export const renderQueryChart = <R extends WindowResult>(
   definition: PipelineDefinition,
-  results: readonly WindowResult[],
+  results: readonly R[],
   metric: string,
   width: number,
   stepMs: number = definition.window.advanceMs,
+  partial: (result: R) => boolean = () => false,
 ): string => {
   if (results.length === 0) return `${definition.name}: no results to chart`;
   const series = chartSeries(definition, results, metric, stepMs);
   const unit = stepMs === definition.window.advanceMs ? 'window' : 'bucket';
-  const title = `${definition.name}: ${metric} per ${formatDuration(stepMs)} ${unit}, ${series.what}`;
+  const partialPoints = new Set(series.chosen.filter(partial).map((r) => r.window.start)).size;
+  const partialNote =
+    partialPoints === 0
+      ? ''
+      : partialPoints === 1
+        ? `; the last point is partial: its ${unit} has not ended and is still receiving records`
+        : `; the last ${partialPoints} points are partial: their ${unit}s have not ended and are still receiving records`;
+  const title = `${definition.name}: ${metric} per ${formatDuration(stepMs)} ${unit}, ${series.what}${partialNote}`;
   const chart = renderLineChart(series.values, {
     width,
     height: CHART_HEIGHT,
@@ -273,7 +297,7 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
       .option('--metric <name>', 'numeric metric to chart (default: the first numeric metric)')
       .option(
         '--json',
-        'print { pipeline, results } with results shaped as `streamfold fold --json`, plus "partial": true on a result whose window has not ended, and "updatedAt": when the newest window that is not final was last written',
+        'print { pipeline, results } with results shaped as `streamfold fold --json`, plus "partial": true on a result whose window has not ended, and "updatedAt": the latest time a result that is not final was written (absent when all are final)',
       )
       .option(
         '--chart',
@@ -282,7 +306,7 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
       .option('--table <name>', 'results table (default: streamfold-<pipeline>-results)')
       .option(
         '--every <interval>',
-        'roll windows up: merge them per group into buckets of 1h, 1d, … (a multiple of the window size) or all for the whole range; --from/--to then bound [from, to), widened to whole buckets (default: one bucket before --to)',
+        'roll windows up: merge them per group into buckets of 1h, 1d, … (a multiple of the window size) or all for the whole range; --from/--to then bound [from, to), widened to whole buckets (default: one bucket before --to; with all, one hour)',
       )
       .option(
         '--max-queries <n>',
@@ -311,7 +335,9 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
         'every, from, to, results, cost }: results as `fold --json` plus windows (merged), open and partial.',
         '',
         'Without every group field, each window of the range costs one Query on a rank index (a day of',
-        'one-minute windows is 1,440 Queries; at most 1,440 are read); with the whole group, one Query.',
+        'one-minute windows is 1,440 Queries; at most 1,440 are read); with the whole group, one Query. A',
+        'pipeline without rankBy has no rank index: without the whole group it is read with a Scan of the whole',
+        'table (its cost grows with the table, not the range), which query notes on standard error first.',
         'Status: partial (the window has not ended: still receiving records), open (ended; late records, up to',
         'the allowed lateness, may still change it) or final. "written" says when a window that is not final',
         'was last written: with flushEvery, results land once per interval per shard.',
@@ -364,7 +390,9 @@ export const registerQuery = (program: Command, io: CommandIo = {}): void => {
           return;
         }
         if (options.chart === true && metric !== undefined) {
-          write(`${renderQueryChart(definition, outcome.results, metric, chartWidth(io))}\n`);
+          write(
+            `${renderQueryChart(definition, outcome.results, metric, chartWidth(io), definition.window.advanceMs, (r) => displayStatus(definition, r, nowMs) === 'partial')}\n`,
+          );
           return;
         }
         write(`${renderQueryTable(definition, outcome, nowMs)}\n`);

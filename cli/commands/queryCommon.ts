@@ -40,7 +40,25 @@ export interface CommandIo {
    * @default - rewrites one line of standard error when it is a terminal; nothing otherwise
    */
   readonly progress?: (line: string) => void;
+  /**
+   * Receives notes about a read before it is made, one line each (e.g. that it Scans the whole table).
+   * @default - writes `streamfold: <line>` to standard error
+   */
+  readonly notice?: (line: string) => void;
 }
+
+/**
+ * Where a command writes notes about a read: `io.notice`, else standard error (never standard output,
+ * which keeps the results, `--json` included, as they are).
+ *
+ * @example
+ * noticeOf(io)('query ohlc reads the whole table "t" with a Scan: …');
+ */
+export const noticeOf = (io: CommandIo): ((line: string) => void) =>
+  io.notice ??
+  ((line) => {
+    process.stderr.write(`streamfold: ${line}\n`);
+  });
 
 /**
  * Where a command reports progress: `io.progress`, else one rewritten line on a terminal's standard error.

@@ -223,9 +223,12 @@ export const renderRollupChart = (
     metric: string,
     width: number,
     stepMs: number,
+    partial: (result: RollupResult) => boolean,
   ) => string,
 ): string => {
-  if (outcome.every !== 'all') return lineChart(definition, outcome.results, metric, width, outcome.every);
+  if (outcome.every !== 'all') {
+    return lineChart(definition, outcome.results, metric, width, outcome.every, (r) => r.partial);
+  }
   if (outcome.results.length === 0) return `${definition.name}: no results to chart`;
   const bars = outcome.results.map((r) => {
     const value = r.metrics[metric];
@@ -235,5 +238,8 @@ export const renderRollupChart = (
     };
   });
   const range = `${shortIso(new Date(outcome.fromMs).toISOString())} to ${shortIso(new Date(outcome.toMs).toISOString())}`;
-  return `${definition.name}: ${metric} from ${range}, per group\n\n${renderBarChart(bars, { width })}`;
+  const partial = outcome.results.some((r) => r.partial)
+    ? '; partial: the range has not ended and is still receiving records'
+    : '';
+  return `${definition.name}: ${metric} from ${range}, per group${partial}\n\n${renderBarChart(bars, { width })}`;
 };

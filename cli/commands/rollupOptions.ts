@@ -60,7 +60,8 @@ export const describeSpent = (outcome: {
   `${outcome.queries} ${outcome.queries === 1 ? 'Query' : 'Queries'} (${outcome.requests} request(s), ${Math.round(outcome.readUnits * 10) / 10} read units)`;
 
 /**
- * What a rollup read, for a summary line: Queries, requests, read units, and how.
+ * What a rollup read, for a summary line: Queries, requests, read units, and how. `groupOption`: the
+ * command has `--group` (query does, top does not), so the listing can be skipped by giving the group.
  *
  * @example
  * describeRollupCost(outcome); // '1 Query (1 request, 143 read units): one Query per group'
@@ -68,13 +69,14 @@ export const describeSpent = (outcome: {
 export const describeRollupCost = (
   definition: PipelineDefinition,
   outcome: Omit<RollupOutcome, 'results'>,
+  groupOption = true,
 ): string => {
   const spent = describeSpent(outcome);
   if (outcome.strategy === 'group') return `${spent}: one Query per group's partition`;
   if (outcome.strategy === 'scan')
     return `${spent}: a Scan of the whole table (the pipeline has no rankBy index)`;
   const windows = (outcome.toMs - outcome.fromMs) / definition.window.sizeMs;
-  return `${spent}: ${windows} on index ${outcome.indexName} to list the groups (one per ${formatDuration(definition.window.sizeMs)} window), then one per group; give every group field with --group to skip the listing`;
+  return `${spent}: ${windows} on index ${outcome.indexName} to list the groups (one per ${formatDuration(definition.window.sizeMs)} window), then one per group${groupOption ? '; give every group field with --group to skip the listing' : ''}`;
 };
 
 /**

@@ -5,6 +5,7 @@ import { assertNumericMetric } from '../../shared/query/numericMetrics.ts';
 import { DEFAULT_MAX_ROLLUP_QUERIES } from '../../shared/query/rollup.ts';
 import { type TopGroupsResult, topGroups } from '../../shared/query/topGroups.ts';
 import { toReportResult } from '../../shared/query/toReportResult.ts';
+import { windowIndexOf } from '../../shared/query/windowIndex.ts';
 import { formatDuration } from '../../shared/time/duration.ts';
 import { type AwsCliOptions, withAwsOptions } from '../awsOptions.ts';
 import { UsageError } from '../errors.ts';
@@ -17,10 +18,12 @@ import {
   type CommandIo,
   chartWidth,
   explainQueryFailure,
+  noticeOf,
   parseTimeOption,
   shortIso,
   withResultsTable,
 } from './queryCommon.ts';
+import { scanNotice } from './scanNotice.ts';
 import {
   chooseTopRange,
   renderTopRangeChart,
@@ -67,8 +70,21 @@ export const runTop = async (
   }
   const windowStartMs = parseTimeOption('--window', options.window);
   const nowMs = (io.now ?? Date.now)();
-  const top = await withResultsTable(definition, options, (client, tableName) =>
-    topGroups({
+  const top = await withResultsTable(definition, options, (client, tableName) => {
+    if (windowIndexOf(definition) === undefined) {
+      noticeOf(io)(
+        scanNotice(
+          definition,
+          tableName,
+          `top ${definition.name}`,
+          windowStartMs === undefined
+            ? 'two Scans (one to find the latest window with data, one to read it)'
+            : 'a Scan',
+          'add rankBy to the pipeline',
+        ),
+      );
+    }
+    return topGroups({
       client,
       tableName,
       definition,
@@ -76,8 +92,8 @@ export const runTop = async (
       limit: Number(limitText),
       nowMs,
       ...(windowStartMs !== undefined ? { windowStartMs } : {}),
-    }),
-  );
+    });
+  });
   return { definition, top, nowMs };
 };
 
@@ -105,7 +121,7 @@ export const openWindowWrittenAt = (top: TopGroupsResult): string | undefined =>
 const describeTop = (definition: PipelineDefinition, top: TopGroupsResult, nowMs: number): string => {
   const how = top.indexed
     ? `one Query on index ${top.indexName}`
-    : `not indexed: every group of the window read and sorted here; add "${top.metric}" to rankBy for a one-Query answer`;
+    : `not indexed: every group of the window read${top.indexName === undefined ? ' with a Scan of the whole table' : ''} and sorted here; add "${top.metric}" to rankBy for a one-Query answer`;
   const written = openWindowWrittenAt(top);
   const freshness = written === undefined ? '' : `; not final, last written ${writtenAgo(written, nowMs)}`;
   return `${definition.name}: top ${top.results.length} group(s) by ${top.metric}, ${windowText(top)}${windowNote(top)}${freshness} (${how})`;
@@ -223,6 +239,8 @@ export const registerTop = (program: Command, io: CommandIo = {}): void => {
         'The current window is partial: just after it starts it holds a few records and ranks by accident. Only',
         'when no complete window has data (a pipeline that just started) is the newest partial one ranked. A',
         'partial window, chosen or given, is marked PARTIAL in the output ("partial": true with --json).',
+        'A pipeline without rankBy has no rank index: one window is then read with a Scan of the whole table',
+        '(two without --window), which top notes on standard error first.',
         '',
         "With --from/--to, top ranks the groups over a range by their merged metric: each group's windows of",
         'the range are merged (a count or sum is the total, a distinct count counts values once over the range,',

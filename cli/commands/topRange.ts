@@ -1,6 +1,7 @@
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
+import { ScanNotAllowedError } from '../../shared/query/errors.ts';
 import { assertNumericMetric } from '../../shared/query/numericMetrics.ts';
-import { rollupPlan } from '../../shared/query/rollupPlan.ts';
+import { type RollupPlan, rollupPlan } from '../../shared/query/rollupPlan.ts';
 import { type TopGroupsOverRangeResult, topGroupsOverRange } from '../../shared/query/topGroupsOverRange.ts';
 import type { AwsCliOptions } from '../awsOptions.ts';
 import { UsageError } from '../errors.ts';
@@ -63,13 +64,13 @@ export const chooseTopRange = (
   }
   const toMs = parseTimeOption('--to', options.to) ?? nowMs;
   const fromMs = parseTimeOption('--from', options.from) ?? toMs - DEFAULT_RANGE_MS;
-  let windows: readonly number[];
+  let plan: RollupPlan;
   try {
-    windows = rollupPlan(definition, fromMs, toMs, 'all').windowStarts;
+    plan = rollupPlan(definition, fromMs, toMs, 'all');
   } catch (error) {
     throw explainQueryFailure(error, { tableName: '' });
   }
-  if (windows.length === 1) return { kind: 'window', windowStartMs: windows[0] as number };
+  if (plan.windowCount === 1) return { kind: 'window', windowStartMs: plan.fromMs };
   return { kind: 'range', fromMs, toMs };
 };
 
@@ -116,6 +117,15 @@ export const runTopRange = async (
         onProgress: rollupProgress(progress),
       }),
     );
+  } catch (error) {
+    // top has no --group: its advice is rankBy or --yes, not the whole group that query's refusal offers.
+    if (error instanceof UsageError && error.cause instanceof ScanNotAllowedError) {
+      throw new UsageError(
+        `${error.cause.cost}. --max-queries does not bound a Scan: add rankBy to the pipeline, or pass --yes to scan it`,
+        { cause: error.cause },
+      );
+    }
+    throw error;
   } finally {
     progress('');
   }
@@ -126,7 +136,8 @@ const rangeText = (top: TopGroupsOverRangeResult): string =>
 
 /** What a range ranking read: for a count, sum, min or max, only the top groups were merged. */
 const describeTopCost = (definition: PipelineDefinition, top: TopGroupsOverRangeResult): string => {
-  if (top.ranking === 'merged') return describeRollupCost(definition, top);
+  // top has no --group: its summary does not offer one.
+  if (top.ranking === 'merged') return describeRollupCost(definition, top, false);
   const windows = (top.toMs - top.fromMs) / definition.window.sizeMs;
   return `${describeSpent(top)}: ${windows} on index ${top.indexName} to list the groups with their ${top.metric} per window, then one per top group`;
 };

@@ -31,6 +31,7 @@ export {
   type RollupResult,
 } from './mergeWindowItems.ts';
 export { assertNumericMetric, numericMetricNames } from './numericMetrics.ts';
+export { queryStrategy } from './queryStrategy.ts';
 export { type QueryWindowsOptions, type QueryWindowsResult, queryWindows } from './queryWindows.ts';
 export { type Expression, ResultsTableReader } from './ResultsTableReader.ts';
 export { readQueryResult } from './readQueryResult.ts';

@@ -36,7 +36,8 @@ export interface LatestWindowStart {
 
 /**
  * Finds the newest *complete* window with data (its end has passed, see `isComplete`), probing windows newest
- * first with one `Limit: 1` Query each on a ranking index (one Scan of the range for pipelines without one);
+ * first with one `Limit: 1` Query each on a ranking index (for pipelines without one, one Scan of the whole
+ * table filtered on the range, which reads every item however short the range);
  * only when no complete window of the search has data, the newest partial window with data (so a pipeline
  * that just started still shows something), marked `partial`. The search covers the `searchWindows` windows
  * that start at or before `nowMs`.

@@ -241,7 +241,7 @@ export const rollup = async (options: RollupOptions): Promise<RollupOutcome> => 
       strategy = 'rank-index';
       indexName = index.indexName;
       complete = index.complete;
-      const windows = plan.windowStarts.length;
+      const windows = plan.windowCount;
       if (windows > maxQueries) {
         refuse(
           windows,
@@ -255,7 +255,7 @@ export const rollup = async (options: RollupOptions): Promise<RollupOutcome> => 
         concurrency,
         onProgress: (done, total) => options.onProgress?.({ phase: 'list', done, total }),
       });
-      queries += plan.windowStarts.length;
+      queries += windows;
       const keys = new Set<string>();
       for (const item of listed) {
         const key = item[A.groupKey]?.S;

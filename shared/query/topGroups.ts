@@ -75,7 +75,9 @@ const metricValue = (result: QueryResult, metric: string): number | undefined =>
  * The top `limit` groups of a window by a numeric metric. When the metric is in `rankBy` this is one
  * Query on its `rank-<metric>` index (`windowKey = …`, descending, `Limit: limit`): it reads only the
  * groups returned. Otherwise every group of the window is read (one Query on the pipeline's window index,
- * all pages) and sorted here: `indexed: false` says so, and the cost grows with the number of groups.
+ * all pages; a pipeline without any rank index: a Scan of the whole table, filtered on the window) and
+ * sorted here: `indexed: false` says so, and the cost grows with the number of groups (with the table for
+ * a Scan, `indexName` then undefined).
  * Without a window, the newest complete window with data is found first (see `latestWindow`): the current
  * window, just after it starts, holds few records and would rank by accident.
  *

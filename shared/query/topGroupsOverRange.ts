@@ -109,7 +109,7 @@ export const topGroupsOverRange = async (
 
   const plan = rollupPlan(definition, options.fromMs, options.toMs, 'all');
   const maxQueries = options.maxQueries ?? DEFAULT_MAX_ROLLUP_QUERIES;
-  const windows = plan.windowStarts.length;
+  const windows = plan.windowCount;
   const refuse = (planned: number, spent: number, what: string): never => {
     throw new QueryCostError(
       `Ranking ${definition.name} from ${new Date(plan.fromMs).toISOString()} to ${new Date(plan.toMs).toISOString()} costs ${planned} Queries (${what})`,

@@ -5,8 +5,9 @@ import { registerTop } from '../../cli/commands/top.ts';
 
 /**
  * Runs `streamfold query|top <args>` in process, wired as `cli/main.ts` wires them, and captures what
- * they print. A usage error from commander comes back as `[code]` in `err`; errors the commands throw
- * (`UsageError` and the rest) are thrown.
+ * they print: `out` is standard output; `err` the notes they write to standard error (one line each)
+ * and a usage error from commander as `[code]`. Errors the commands throw (`UsageError` and the rest)
+ * are thrown.
  */
 export const runQueryCommands = async (
   args: readonly string[],
@@ -28,6 +29,9 @@ export const runQueryCommands = async (
     },
     columns: 60,
     progress: () => {},
+    notice: (line) => {
+      err += `${line}\n`;
+    },
     ...io,
   };
   registerQuery(program, commandIo);

@@ -15,6 +15,7 @@ import {
   createTables,
   SAMPLES,
   sampleLines,
+  unranked,
   VENUE_ARRIVAL,
   VENUE_TRADES,
   venueTrades,
@@ -43,6 +44,8 @@ beforeAll(async () => {
   }
   const venue = await createTables(client, venueTrades, 'venue-results');
   await writeLines(client, venueTrades, venue, VENUE_TRADES, VENUE_ARRIVAL);
+  const unrankedTables = await createTables(client, unranked, 'unranked-results');
+  await writeLines(client, unranked, unrankedTables, VENUE_TRADES, VENUE_ARRIVAL);
 });
 
 afterAll(async () => {
@@ -377,6 +380,124 @@ describe('Command: streamfold query, partial windows', () => {
         result.window.start.startsWith('2026-11-21T08:31') ? true : undefined,
       );
     }
+  });
+});
+
+describe('Command: streamfold query --chart, partial windows', () => {
+  it('names the points whose window has not ended in the title, one or several (hopping windows)', async () => {
+    // Act: at 08:31:30, ohlc's 08:31 window has not ended; at 08:34:30, sensor-stats' 5-minute windows
+    // starting 08:30 to 08:33 have not
+    const one = await run(['query', 'ohlc', ...HOUR, '--chart', '--group', 'symbol=ACME', ...endpoint], {
+      now: () => Date.parse('2026-11-21T08:31:30Z'),
+    });
+    const several = await run(
+      ['query', 'sensor-stats', ...HOUR, '--chart', '--group', 'device=greenhouse-1', ...endpoint],
+      { now: () => Date.parse('2026-11-21T08:34:30Z') },
+    );
+    const none = await run(['query', 'ohlc', ...HOUR, '--chart', '--group', 'symbol=ACME', ...endpoint]);
+
+    // Assess
+    expect(one.out.split('\n')[0]).toBe(
+      'ohlc: open per 1m window, symbol=ACME; the last point is partial: its window has not ended and is still receiving records',
+    );
+    expect(several.out.split('\n')[0]).toBe(
+      'sensor-stats: readings per 1m window, device=greenhouse-1; the last 4 points are partial: their windows have not ended and are still receiving records',
+    );
+    expect(none.out.split('\n')[0]).toBe('ohlc: open per 1m window, symbol=ACME');
+  });
+});
+
+describe('Command: streamfold query, a pipeline without rankBy', () => {
+  /** `unranked-trades` (fixtures.ts): grouped by venue and symbol, no rankBy, so no rank index. */
+  const UNRANKED = ['test/query/fixtures.ts#unranked-trades', '--table', 'unranked-results'];
+  const scanNote = (table: string): string =>
+    `query unranked-trades without every group field (venue, symbol) reads the whole table "${table}" with a Scan: pipeline unranked-trades has no rankBy index to list the groups of a window, so every item of the table is read (and billed) however short the range. To avoid it, give every group field with --group (venue=… symbol=…), or add rankBy to the pipeline.\n`;
+
+  it('says on standard error that it Scans the whole table, why and how to avoid it, and still prints every result', async () => {
+    // Act
+    const json = await run(['query', ...UNRANKED, ...HOUR, '--json', ...endpoint]);
+    const table = await run(['query', ...UNRANKED, ...HOUR, ...endpoint]);
+
+    // Assess
+    expect(json.err).toBe(scanNote('unranked-results'));
+    expect(table.err).toBe(scanNote('unranked-results'));
+    const document = JSON.parse(json.out);
+    expect(Object.keys(document)).toStrictEqual(['pipeline', 'updatedAt', 'results']);
+    expect(
+      document.results.map((r: { window: { start: string }; group: Record<string, string> }) => [
+        r.window.start,
+        r.group.venue,
+        r.group.symbol,
+      ]),
+    ).toStrictEqual([
+      ['2026-11-21T08:30:00.000Z', 'X', 'A'],
+      ['2026-11-21T08:30:00.000Z', 'X', 'B'],
+      ['2026-11-21T08:30:00.000Z', 'Y', 'A'],
+      ['2026-11-21T08:30:00.000Z', 'Y', 'B'],
+      ['2026-11-21T08:31:00.000Z', 'X', 'A'],
+      ['2026-11-21T08:31:00.000Z', 'Y', 'B'],
+    ]);
+    expect(table.out.split('\n')[0]).toBe(
+      'unranked-trades: 6 result(s), window starts 2026-11-21T08:00:00Z to 2026-11-21T09:00:00Z (1 request(s): a Scan of the whole table (the pipeline has no rankBy index))',
+    );
+  });
+
+  it('says so with part of the group too, and not with the whole group (one Query)', async () => {
+    // Act
+    const part = await run(['query', ...UNRANKED, '--group', 'venue=Y', ...HOUR, '--json', ...endpoint]);
+    const whole = await run(['query', ...UNRANKED, '--group', 'venue=Y', 'symbol=B', ...HOUR, ...endpoint]);
+
+    // Assess
+    expect(part.err).toBe(scanNote('unranked-results'));
+    expect(JSON.parse(part.out).results).toHaveLength(3);
+    expect(whole.err).toBe('');
+    expect(whole.out.split('\n')[0]).toContain("(1 request(s): one Query on the group's partition)");
+  });
+
+  it('says so before reading: the note comes even when the table turns out to be missing', async () => {
+    // Prepare
+    const notes: string[] = [];
+
+    // Act
+    const running = run(['query', 'test/query/fixtures.ts#unranked-trades', '--table', 'gone', ...endpoint], {
+      notice: (line) => notes.push(line),
+    });
+
+    // Assess
+    await expect(running).rejects.toThrow(/^Results table "gone" does not exist/);
+    expect(notes.map((line) => `${line}\n`)).toStrictEqual([scanNote('gone')]);
+  });
+
+  it('does not say so for a pipeline with a rank index', async () => {
+    // Act
+    const { err } = await run(['query', 'ohlc', ...HOUR, ...endpoint]);
+
+    // Assess
+    expect(err).toBe('');
+  });
+
+  it('top says it Scans the whole table, twice without --window, and the summary says how the window was read', async () => {
+    // Act
+    const latest = await run(['top', ...UNRANKED, '--metric', 'trades', ...endpoint]);
+    const given = await run([
+      'top',
+      ...UNRANKED,
+      '--metric',
+      'trades',
+      '--window',
+      '2026-11-21T08:30:00Z',
+      ...endpoint,
+    ]);
+
+    // Assess
+    const note = (scans: string): string =>
+      `top unranked-trades reads the whole table "unranked-results" with ${scans}: pipeline unranked-trades has no rankBy index to list the groups of a window, so every item of the table is read (and billed) however short the range. To avoid it, add rankBy to the pipeline.\n`;
+    expect(latest.err).toBe(note('two Scans (one to find the latest window with data, one to read it)'));
+    expect(given.err).toBe(note('a Scan'));
+    expect(latest.out.split('\n')[0]).toBe(
+      'unranked-trades: top 2 group(s) by trades, window 2026-11-21T08:31:00Z to 2026-11-21T08:32:00Z, the latest complete window with data; not final, last written 08:32:00 (8m ago) (not indexed: every group of the window read with a Scan of the whole table and sorted here; add "trades" to rankBy for a one-Query answer)',
+    );
+    expect(given.out.split('\n')[0]).toContain('window 2026-11-21T08:30:00Z to 2026-11-21T08:31:00Z');
   });
 });
 

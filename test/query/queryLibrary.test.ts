@@ -9,6 +9,7 @@ import {
   IndexNotFoundError,
   latestWindow,
   QueryInputError,
+  queryStrategy,
   queryWindows,
   TableNotFoundError,
   topGroups,
@@ -248,6 +249,35 @@ describe('Function: queryWindows', () => {
     // Assess
     await expect(query).rejects.toThrow(type);
     await expect(query).rejects.toThrow(message);
+  });
+});
+
+describe('Function: queryStrategy', () => {
+  it.each([
+    ['the whole group', unranked, 'unranked-results', { venue: 'X', symbol: 'A' }, 'group'],
+    ['no group, a rank index', venueTrades, 'venue-results', {}, 'rank-index'],
+    ['part of the group, a rank index', venueTrades, 'venue-results', { venue: 'X' }, 'rank-index'],
+    ['no group, no rank index', unranked, 'unranked-results', {}, 'scan'],
+    ['part of the group, no rank index', unranked, 'unranked-results', { symbol: 'B' }, 'scan'],
+  ] as const)(
+    'says before any request how queryWindows reads %s',
+    async (_case, definition, tableName, group, strategy) => {
+      // Act
+      const planned = queryStrategy(definition, group);
+      const outcome = await queryWindows({ client, tableName, definition, group, ...HOUR });
+
+      // Assess
+      expect(planned).toBe(strategy);
+      expect(outcome.strategy).toBe(strategy);
+    },
+  );
+
+  it('names an unknown group field', () => {
+    expect(() => queryStrategy(unranked, { ip: '1' })).toThrow(
+      new QueryInputError(
+        'Unknown group field "ip" for pipeline "unranked-trades" (group-by fields: venue, symbol)',
+      ),
+    );
   });
 });
 

@@ -201,6 +201,79 @@ describe('Command: streamfold query --every (local stack)', () => {
     expect(document.results[0].metrics.users).toBe(new Set(alpha.map((r) => r.user)).size);
   });
 
+  it('reads a whole group over millennia with one Query, and refuses listing the groups of such a range by its cost', async () => {
+    // Prepare: from year 1 to 9999, more one-minute windows than an array can hold
+    const millennia = ['--from', '0001-01-01T00:00:00Z', '--to', '9999-12-31T00:00:00Z'];
+    const args = ['--table', minutes.resultsTable, ...endpoint];
+
+    // Act
+    const { out } = await runQueryCommands(
+      [
+        'query',
+        `${MODULE}#web-minutes`,
+        '--every',
+        '1d',
+        '--group',
+        'host=alpha',
+        ...millennia,
+        '--json',
+        ...args,
+      ],
+      { now: () => NOW },
+    );
+    const listing = runQueryCommands(
+      ['query', `${MODULE}#web-minutes`, '--every', 'all', ...millennia, ...args],
+      { now: () => NOW },
+    );
+    const ranking = runQueryCommands(
+      ['top', `${MODULE}#web-minutes`, '--metric', 'requests', ...millennia, ...args],
+      { now: () => NOW },
+    );
+
+    // Assess
+    const document = JSON.parse(out);
+    expect(document.cost.queries).toBe(1);
+    expect(document.results.map((r: { window: { start: string } }) => r.window.start)).toStrictEqual([
+      '2026-11-21T00:00:00.000Z',
+    ]);
+    await expect(listing).rejects.toThrow(
+      'Rolling up web-minutes from 0001-01-01T00:00:00.000Z to 9999-12-31T00:00:00.000Z costs 5258963520 Queries (one per window to list the groups, 5258963520 windows of 1m, then one per group), more than --max-queries 500',
+    );
+    await expect(ranking).rejects.toThrow(
+      'Ranking web-minutes from 0001-01-01T00:00:00.000Z to 9999-12-31T00:00:00.000Z costs 5258963530 Queries',
+    );
+  });
+
+  it.each([
+    ['1h', '2026-11-21T08:00:00.000Z', '2026-11-21T10:00:00.000Z'], // the hour before 09:30, widened to whole hours
+    ['all', '2026-11-21T08:30:00.000Z', '2026-11-21T09:30:00.000Z'], // one hour
+  ] as const)(
+    'rolls up one bucket before --to by default (--every %s, as --help says)',
+    async (every, from, to) => {
+      // Act
+      const { out } = await runQueryCommands(
+        [
+          'query',
+          `${MODULE}#web-minutes`,
+          '--every',
+          every,
+          '--group',
+          'host=alpha',
+          '--to',
+          '2026-11-21T09:30:00Z',
+          '--table',
+          minutes.resultsTable,
+          '--json',
+          ...endpoint,
+        ],
+        { now: () => NOW },
+      );
+
+      // Assess
+      expect(JSON.parse(out)).toMatchObject({ from, to });
+    },
+  );
+
   it('prints a table with the windows merged, the status and what the rollup cost', async () => {
     // Act
     const { out } = await runQueryCommands(
@@ -275,6 +348,7 @@ describe('Command: streamfold query --every (local stack)', () => {
   it.each([
     [['--every', '90s'], /multiple of pipeline "web-minutes"'s window size 1m \(given 1m30s\)/],
     [['--every', 'hourly'], /--every takes a duration such as 1h or 1d, or all \(given "hourly"\)/],
+    [['--every', '100000001d'], /^Buckets of 100000001d .* reach beyond the years 0000 to 9999/],
     [['--every', '1h', '--max-queries', '0'], /--max-queries must be a positive whole number \(given "0"\)/],
     [['--yes'], /go with --every/],
   ])('refuses %j with a usage error that names the value', async (args, message) => {
@@ -424,6 +498,28 @@ describe('Command: streamfold top --from --to (local stack)', () => {
     ).toStrictEqual(expected);
   });
 
+  it('says in its summary what a ranking of every group merged cost, without offering --group (top has none)', async () => {
+    // Act: a distinct count ranks only after merging every group
+    const { out } = await runQueryCommands(
+      [
+        'top',
+        `${MODULE}#web-minutes`,
+        '--metric',
+        'users',
+        ...RANGE,
+        '--table',
+        minutes.resultsTable,
+        ...endpoint,
+      ],
+      { now: () => NOW },
+    );
+
+    // Assess
+    expect(out.split('\n')[0]).toMatch(
+      /^web-minutes: top 4 of 4 group\(s\) by users over 2026-11-21T06:00:00Z to 2026-11-21T09:00:00Z, \d+ windows merged \(184 Queries \(184 request\(s\), [\d.]+ read units\): 180 on index rank-requests to list the groups \(one per 1m window\), then one per group\)$/,
+    );
+  });
+
   it('refuses to rank a range by a Scan of the whole table (exit 2) unless --yes is given', async () => {
     // Prepare: two windows, so a range, of a pipeline without a rank index
     const args = [
@@ -446,6 +542,10 @@ describe('Command: streamfold top --from --to (local stack)', () => {
     // Assess
     await expect(refused).rejects.toThrow(UsageError);
     await expect(refused).rejects.toThrow(/needs a Scan of the whole table "unranked-results" .* pass --yes/);
+    // top has no --group option: the refusal does not offer one.
+    await expect(refused).rejects.toThrow(
+      /\(it updates these figures about every six hours\)\. --max-queries does not bound a Scan: add rankBy to the pipeline, or pass --yes to scan it$/,
+    );
     const { out } = await runQueryCommands([...args, '--yes', '--json'], { now: () => NOW });
     const document = JSON.parse(out);
     expect(document.ranking).toBe('merged');
@@ -566,6 +666,30 @@ describe('Command: streamfold query --every --chart (local stack)', () => {
       'web-minutes: requests from 2026-11-21T06:00:00Z to 2026-11-21T09:00:00Z, per group',
     );
     for (const host of HOSTS) expect(bars.out).toContain(host);
+  });
+
+  it('says in the title when the last bucket, or the whole range, has not ended', async () => {
+    // Prepare: at 08:30 the 08:00 bucket (and so the range) has not ended
+    const args = ['--chart', '--table', minutes.resultsTable, ...RANGE, ...endpoint];
+    const now = () => Date.parse('2026-11-21T08:30:00Z');
+
+    // Act
+    const line = await runQueryCommands(
+      ['query', `${MODULE}#web-minutes`, '--every', '1h', '--group', 'host=alpha', ...args],
+      { now },
+    );
+    const bars = await runQueryCommands(
+      ['query', `${MODULE}#web-minutes`, '--every', 'all', '--group', 'host=alpha', ...args],
+      { now },
+    );
+
+    // Assess
+    expect(line.out.split('\n')[0]).toBe(
+      'web-minutes: requests per 1h bucket, host=alpha; the last point is partial: its bucket has not ended and is still receiving records',
+    );
+    expect(bars.out.split('\n')[0]).toBe(
+      'web-minutes: requests from 2026-11-21T06:00:00Z to 2026-11-21T09:00:00Z, per group; partial: the range has not ended and is still receiving records',
+    );
   });
 });
 

@@ -24,6 +24,29 @@ describe('Function: rollupPlan', () => {
     expect(plan.windowStarts[119]).toBe(at('2026-11-21T09:59:00Z'));
   });
 
+  it('counts the windows of a range too long to list (5 billion one-minute windows) without listing them', () => {
+    // Act
+    const plan = rollupPlan(requestsByIp, at('0001-01-01T00:00:00Z'), at('9999-12-31T00:00:00Z'), 86_400_000);
+
+    // Assess: more windows than an array can hold
+    expect(plan).toMatchObject({
+      fromMs: at('0001-01-01T00:00:00Z'),
+      toMs: at('9999-12-31T00:00:00Z'),
+      windowCount: 5_258_963_520,
+    });
+    expect(plan.windowCount).toBeGreaterThan(2 ** 32);
+  });
+
+  it('lists the windows on first use, as many as it counts, the same list each time', () => {
+    // Act
+    const plan = rollupPlan(requestsByIp, at('2026-11-21T08:10:30Z'), at('2026-11-21T09:00:01Z'), 3_600_000);
+
+    // Assess
+    expect(plan.windowCount).toBe(120);
+    expect(plan.windowStarts).toHaveLength(plan.windowCount);
+    expect(plan.windowStarts).toBe(plan.windowStarts);
+  });
+
   it('makes one bucket of whole windows for all', () => {
     // Act
     const plan = rollupPlan(requestsByIp, at('2026-11-21T08:10:30Z'), at('2026-11-21T08:13:00Z'), 'all');
@@ -73,6 +96,20 @@ describe('Function: rollupPlan', () => {
       /cannot be rolled up without counting records twice/,
     ],
     ['a zero interval', requestsByIp, 0, /\(given 0\)/],
+    [
+      // was read anyway, then failed as "Invalid time value" or a DynamoDB key error (exit 1)
+      'an interval whose buckets end after the year 9999 (10,000 years)',
+      requestsByIp,
+      3_652_500 * 86_400_000,
+      'Buckets of 3652500d (aligned to multiples of it since 1970) reach beyond the years 0000 to 9999 that results are keyed by: give a shorter interval or a narrower range',
+    ],
+    [
+      // was "must be a multiple of the window size", which it is
+      'an interval too long for a safe integer',
+      requestsByIp,
+      99_999_999_999 * 86_400_000,
+      /^Buckets of 99999999999d \(aligned/,
+    ],
   ])('refuses %s, naming the value', (_, definition, every, message) => {
     expect(() =>
       rollupPlan(definition, at('2026-11-21T08:00:00Z'), at('2026-11-21T09:00:00Z'), every),
