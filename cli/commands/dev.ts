@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
+import { EVENT_SOURCE_MAPPING_DEFAULTS } from '../../local/esm/defaults.ts';
 import { DemoTraffic } from '../../local/runtime/DemoTraffic.ts';
 import { LocalRuntime } from '../../local/runtime/LocalRuntime.ts';
 import { catalogGenerators } from '../../shared/config/catalogGenerators.ts';
@@ -46,6 +47,17 @@ export interface DevOptions {
  * dashboard empty for a minute. Still buffered mode, so the local run exercises what is deployed.
  */
 export const DEV_FLUSH_EVERY = '5s';
+
+/**
+ * What the plain progress lines count. The handler's counters move only when a batch returns, and the
+ * first batch of a shard waits for its batching window and the handler's cold start: `read` and `waiting`
+ * show the records meanwhile.
+ *
+ * @example
+ * countersLegend(5000); // 'progress: in/folded/rejected/late = records the handler has processed …'
+ */
+export const countersLegend = (flushEveryMs: number): string =>
+  `progress: in/folded/rejected/late = records the handler has processed (every delivery); read = Kinesis records the event source mapping took from the stream, waiting = of them not yet processed (a batch waits up to ${EVENT_SOURCE_MAPPING_DEFAULTS.maxBatchingWindowMs / 1000} s, the first also for the handler's cold start); results reach the table ${flushEveryMs === 0 ? 'with each batch' : `at each flush, every ${flushEveryMs / 1000} s per shard`}`;
 
 const integer = (value: string | undefined, name: string, min: number, fallback: number): number => {
   if (value === undefined) return fallback;
@@ -237,6 +249,7 @@ export const runDev = async (options: DevOptions): Promise<void> => {
   );
   for (const p of runtime.pipelines)
     log(`  ${p.definition.name}: stream ${p.names.stream} → table ${p.names.resultsTable}`);
+  if (!tty) log(countersLegend(flushEveryMs));
   const hintPipelines = runtime.pipelines.map((p) => ({
     definition: p.definition,
     stream: p.names.stream,
@@ -304,6 +317,7 @@ export const runDev = async (options: DevOptions): Promise<void> => {
           totals: runtime.counters.of(p.definition.name),
           shards: p.mapping.stats(),
           resultsAgeMs: last === undefined ? undefined : Math.max(0, nowMs - Date.parse(last)),
+          flushEveryMs,
           hints: hintsOf.get(p.definition.name) ?? hints,
         };
       }),
@@ -322,7 +336,10 @@ export const runDev = async (options: DevOptions): Promise<void> => {
     runtime.pipelines
       .map((p) => {
         const t = runtime.counters.of(p.definition.name);
-        return `${p.definition.name} in=${t.recordsIn} folded=${t.folded} rejected=${t.rejected} late=${t.late}`;
+        const shards = p.mapping.stats();
+        const read = shards.reduce((sum, s) => sum + s.recordsRead, 0);
+        const waiting = shards.reduce((sum, s) => sum + s.recordsPending, 0);
+        return `${p.definition.name} in=${t.recordsIn} folded=${t.folded} rejected=${t.rejected} late=${t.late} read=${read} waiting=${waiting}`;
       })
       .join(' | ');
   const draw = async (): Promise<void> => {
