@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { localClientConfig } from '../local/services/clients.ts';
 import { timedRequestHandler } from '../shared/aws/timeouts.ts';
 
@@ -11,6 +11,30 @@ export interface AwsCliOptions {
 }
 
 /**
+ * Checks an endpoint option (`--endpoint`, `--kinesis-endpoint`, `--dynamodb-endpoint`) as commander
+ * parses it: an http or https URL, so that a typo is a usage error naming the value, not the SDK's bare
+ * "Invalid URL" at the first request. Returns the value unchanged.
+ *
+ * @throws {InvalidArgumentError} for anything else (commander prints it with the option and value, exit 2).
+ * @example
+ * command.option('--endpoint <url>', '…', parseEndpointOption);
+ */
+export const parseEndpointOption = (value: string): string => {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.host === '') {
+    throw new InvalidArgumentError(
+      'must be an http:// or https:// URL, e.g. http://127.0.0.1:4567 (the one `streamfold dev` prints)',
+    );
+  }
+  return value;
+};
+
+/**
  * Adds `--endpoint`, `--region` and `--profile` to a command, worded the same everywhere.
  *
  * @example
@@ -18,7 +42,11 @@ export interface AwsCliOptions {
  */
 export const withAwsOptions = (command: Command): Command =>
   command
-    .option('--endpoint <url>', 'use this endpoint instead of AWS (e.g. the one `streamfold dev` prints)')
+    .option(
+      '--endpoint <url>',
+      'use this endpoint instead of AWS (e.g. the one `streamfold dev` prints)',
+      parseEndpointOption,
+    )
     .option('--region <region>', 'AWS region (default: from the environment or profile)')
     .option('--profile <name>', 'AWS shared-config profile (default: the default credential chain)');
 

@@ -12,6 +12,7 @@ import { topGroups } from '../../shared/query/topGroups.ts';
 import type { QueryResult } from '../../shared/query/types.ts';
 import { parseDuration } from '../../shared/time/duration.ts';
 import { TimeFormatError } from '../../shared/time/errors.ts';
+import { parseEndpointOption } from '../awsOptions.ts';
 import type { DashboardServer } from '../dashboard/DashboardServer.ts';
 import { startDashboard } from '../dashboard/startDashboard.ts';
 import { EXIT, UsageError } from '../errors.ts';
@@ -419,8 +420,16 @@ export const registerDev = (program: Command): void => {
       'comma-separated pipelines to run (default: all of your config: --config, else streamfold.config.ts, else the examples)',
     )
     .option('--dynamodb <kind>', 'dynalite (in-process, default) or local (AWS DynamoDB Local; needs Java)')
-    .option('--kinesis-endpoint <url>', 'use an already running Kinesis instead of starting kinesis-local')
-    .option('--dynamodb-endpoint <url>', 'use an already running DynamoDB instead of starting one')
+    .option(
+      '--kinesis-endpoint <url>',
+      'use an already running Kinesis instead of starting kinesis-local',
+      parseEndpointOption,
+    )
+    .option(
+      '--dynamodb-endpoint <url>',
+      'use an already running DynamoDB instead of starting one',
+      parseEndpointOption,
+    )
     .option('--kinesis-port <n>', 'port for kinesis-local (default: a free port)')
     .option('--dynamodb-port <n>', 'port for the local DynamoDB (default: a free port)')
     .option('--shards <n>', 'shards per stream (default: 2)')
