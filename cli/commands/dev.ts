@@ -340,14 +340,21 @@ export const runDev = async (options: DevOptions): Promise<void> => {
         const shards = p.mapping.stats();
         const read = shards.reduce((sum, s) => sum + s.recordsRead, 0);
         const waiting = shards.reduce((sum, s) => sum + s.recordsPending, 0);
-        return `${p.definition.name} in=${t.recordsIn} folded=${t.folded} rejected=${t.rejected} late=${t.late} read=${read} waiting=${waiting}`;
+        const failures = shards.reduce((sum, s) => sum + s.failures, 0);
+        return `${p.definition.name} in=${t.recordsIn} folded=${t.folded} rejected=${t.rejected} late=${t.late} read=${read} waiting=${waiting}${failures > 0 ? ` failures=${failures}` : ''}`;
       })
       .join(' | ');
+  let logMark = 0;
   const draw = async (): Promise<void> => {
     if (tty) {
       latest = await snapshot();
       paint();
     } else {
+      // The handler's warnings and errors (and the finalizer's), which the terminal view shows as "Last log".
+      const fresh = runtime.counters.linesSince(logMark);
+      logMark = fresh.mark;
+      if (fresh.dropped > 0) log(`log: (${fresh.dropped} earlier line(s) not shown)`);
+      for (const line of fresh.lines) log(`log: ${line}`);
       process.stdout.write(`${new Date().toISOString()} ${summaryLine()}\n`);
     }
   };
