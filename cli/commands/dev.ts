@@ -88,6 +88,11 @@ const selectPipelines = (
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
+  if (wanted.length === 0) {
+    throw new UsageError(
+      `--pipelines names no pipeline (given "${names}"): give comma-separated names, e.g. --pipelines ohlc,sensor-stats, or leave it out for all`,
+    );
+  }
   return wanted.map((name) => {
     const found = allPipelines.find((p) => p.name === name);
     if (found === undefined) throw unknownPipeline(name, catalog, 'pipeline (--pipelines)');
@@ -181,15 +186,21 @@ export const runDev = async (options: DevOptions): Promise<void> => {
   const count = options.count === undefined ? undefined : integer(options.count, '--count', 1, 0);
   const durationMs = duration(options.duration, '--duration');
   const refreshMs = duration(options.refresh, '--refresh') ?? 2000;
+  if (refreshMs < 500) throw new UsageError(`--refresh must be at least 500ms (given "${options.refresh}")`);
   const flushEveryMs = duration(options.flushEvery ?? DEV_FLUSH_EVERY, '--flush-every') as number;
   if (flushEveryMs % 1000 !== 0 || flushEveryMs > 900_000) {
     throw new UsageError(
       `--flush-every must be a whole number of seconds between 0s and 900s (given "${options.flushEvery}")`,
     );
   }
-  const webPort = integer(options.webPort, '--web-port', 0, 0);
-  if (webPort > 65_535)
-    throw new UsageError(`--web-port must be a port number up to 65535 (given "${options.webPort}")`);
+  const port = (value: string | undefined, name: string): number => {
+    const number = integer(value, name, 0, 0);
+    if (number > 65_535) throw new UsageError(`${name} must be a port number up to 65535 (given "${value}")`);
+    return number;
+  };
+  const webPort = port(options.webPort, '--web-port');
+  const kinesisPort = port(options.kinesisPort, '--kinesis-port');
+  const dynamodbPort = port(options.dynamodbPort, '--dynamodb-port');
   const tty = process.stdout.isTTY === true && options.dashboard !== false;
   /** While the full-screen view is up, messages go to its status line instead of over the frame. */
   const messages: string[] = [];
@@ -208,8 +219,8 @@ export const runDev = async (options: DevOptions): Promise<void> => {
     dynamodb: dynamodbKind,
     ...(options.kinesisEndpoint !== undefined ? { kinesisEndpoint: options.kinesisEndpoint } : {}),
     ...(options.dynamodbEndpoint !== undefined ? { dynamodbEndpoint: options.dynamodbEndpoint } : {}),
-    kinesisPort: integer(options.kinesisPort, '--kinesis-port', 0, 0),
-    dynamodbPort: integer(options.dynamodbPort, '--dynamodb-port', 0, 0),
+    kinesisPort,
+    dynamodbPort,
     shardCount: integer(options.shards, '--shards', 1, 2),
     flushEveryMs,
     configFile: catalog.configFile,
