@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { localClientConfig } from '../local/services/clients.ts';
 import { timedRequestHandler } from '../shared/aws/timeouts.ts';
 import { UsageError } from './errors.ts';
@@ -11,6 +11,35 @@ export interface AwsCliOptions {
   readonly profile?: string;
 }
 
+/** Whether `value` is an http:// or https:// URL with a host (what the SDK clients accept as an endpoint). */
+const isHttpUrl = (value: string): boolean => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.host !== '';
+};
+
+/**
+ * Checks an endpoint option (`--endpoint`, `--kinesis-endpoint`, `--dynamodb-endpoint`) as commander
+ * parses it: an http or https URL, so that a typo is a usage error naming the value, not the SDK's bare
+ * "Invalid URL" at the first request. Returns the value unchanged.
+ *
+ * @throws {InvalidArgumentError} for anything else (commander prints it with the option and value, exit 2).
+ * @example
+ * command.option('--endpoint <url>', '…', parseEndpointOption);
+ */
+export const parseEndpointOption = (value: string): string => {
+  if (!isHttpUrl(value)) {
+    throw new InvalidArgumentError(
+      'must be an http:// or https:// URL, e.g. http://127.0.0.1:4567 (the one `streamfold dev` prints)',
+    );
+  }
+  return value;
+};
+
 /**
  * Adds `--endpoint`, `--region` and `--profile` to a command, worded the same everywhere.
  *
@@ -19,12 +48,17 @@ export interface AwsCliOptions {
  */
 export const withAwsOptions = (command: Command): Command =>
   command
-    .option('--endpoint <url>', 'use this endpoint instead of AWS (e.g. the one `streamfold dev` prints)')
+    .option(
+      '--endpoint <url>',
+      'use this endpoint instead of AWS (e.g. the one `streamfold dev` prints)',
+      parseEndpointOption,
+    )
     .option('--region <region>', 'AWS region (default: from the environment or profile)')
     .option('--profile <name>', 'AWS shared-config profile (default: the default credential chain)');
 
 /**
- * Checks an `--endpoint` value: an http:// or https:// URL (the SDK would otherwise fail with a bare
+ * Checks an `--endpoint` value where clients are built (for callers that did not parse it with
+ * {@link parseEndpointOption}): an http:// or https:// URL (the SDK would otherwise fail with a bare
  * "Invalid URL", or take `localhost:8000` for a URL of scheme `localhost:`).
  *
  * @throws {UsageError} naming the value.
@@ -32,13 +66,7 @@ export const withAwsOptions = (command: Command): Command =>
  * assertEndpointUrl('http://127.0.0.1:8000');
  */
 export const assertEndpointUrl = (endpoint: string): void => {
-  let protocol: string | undefined;
-  try {
-    protocol = new URL(endpoint).protocol;
-  } catch {
-    protocol = undefined;
-  }
-  if (protocol !== 'http:' && protocol !== 'https:') {
+  if (!isHttpUrl(endpoint)) {
     throw new UsageError(
       `--endpoint must be an http:// or https:// URL such as http://127.0.0.1:8000 (given "${endpoint}")`,
     );

@@ -1,7 +1,11 @@
 import { CloudWatchClient, type CloudWatchClientConfig } from '@aws-sdk/client-cloudwatch';
 import type { Command } from 'commander';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
-import { pipelineResourceNames } from '../../shared/deploy/names.ts';
+import {
+  type PipelineResourceNames,
+  pipelineResourceNames,
+  RESOURCE_PREFIX_PATTERN,
+} from '../../shared/deploy/names.ts';
 import { parseDuration } from '../../shared/time/duration.ts';
 import { TimeFormatError } from '../../shared/time/errors.ts';
 import { openDynamoDb } from '../awsClients.ts';
@@ -18,7 +22,50 @@ export interface DashboardCommandOptions extends AwsCliOptions {
   readonly port?: string;
   readonly host?: string;
   readonly refresh?: string;
+  /** Tables `<prefix>-<pipeline>-results` and `-dead-letters` (the CDK app's `resourcePrefix`). */
+  readonly resourcePrefix?: string;
+  /** The results table of the one pipeline shown. */
+  readonly table?: string;
+  /** The dead-letter table of the one pipeline shown. */
+  readonly deadLetterTable?: string;
 }
+
+type DashboardTables = Pick<PipelineResourceNames, 'resultsTable' | 'deadLetterTable'>;
+
+/**
+ * The tables the dashboard reads for each pipeline: `--table` / `--dead-letter-table` (one pipeline
+ * only), else `<--resource-prefix>-<pipeline>-results` / `-dead-letters` (default prefix `streamfold`).
+ *
+ * @throws {UsageError} for a prefix a deployment cannot have, or a table option with more than one pipeline.
+ */
+const dashboardTables = (
+  pipelines: readonly PipelineDefinition[],
+  options: DashboardCommandOptions,
+): ((definition: PipelineDefinition) => DashboardTables) => {
+  const prefix = options.resourcePrefix;
+  if (prefix !== undefined && !RESOURCE_PREFIX_PATTERN.test(prefix)) {
+    throw new UsageError(
+      `--resource-prefix must be 1 to 64 letters, digits, "_", "." or "-", as the CDK app's resourcePrefix (given "${prefix}")`,
+    );
+  }
+  for (const [flag, value] of [
+    ['--table', options.table],
+    ['--dead-letter-table', options.deadLetterTable],
+  ] as const) {
+    if (value !== undefined && pipelines.length !== 1) {
+      throw new UsageError(
+        `${flag} names the table of one pipeline, but ${pipelines.length} are shown (${pipelines.map((p) => p.name).join(', ')}): name one pipeline, or use --resource-prefix for tables <prefix>-<pipeline>-results`,
+      );
+    }
+  }
+  return (definition) => {
+    const names = pipelineResourceNames(definition, prefix);
+    return {
+      resultsTable: options.table ?? names.resultsTable,
+      deadLetterTable: options.deadLetterTable ?? names.deadLetterTable,
+    };
+  };
+};
 
 /** Where `runDashboard` writes and when it stops (replaceable in tests). */
 export interface DashboardIo {
@@ -35,7 +82,8 @@ const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
  * endpoint, region or credentials fail at once, with the query commands' explanations), serves the web
  * dashboard and prints its address (token included), until interrupted.
  *
- * @throws {UsageError} for an unknown pipeline, a bad port or refresh, or a host that is not loopback.
+ * @throws {UsageError} for an unknown pipeline, a bad port, refresh or resource prefix, a host that is not
+ * loopback, or `--table` / `--dead-letter-table` with more than one pipeline.
  * @example
  * await runDashboard(['ohlc'], { endpoint: 'http://127.0.0.1:8000', port: '0' });
  */
@@ -70,10 +118,11 @@ export const runDashboard = async (
     if (refreshMs < 500)
       throw new UsageError(`--refresh must be at least 500ms (given "${options.refresh}")`);
   }
+  const tableNames = dashboardTables(pipelines, options);
   const client = await openDynamoDb(options);
   const explain = (error: unknown, definition: PipelineDefinition): unknown =>
     explainQueryFailure(error, {
-      tableName: pipelineResourceNames(definition).resultsTable,
+      tableName: tableNames(definition).resultsTable,
       ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
       ...(options.region !== undefined ? { region: options.region } : {}),
       ...(options.profile !== undefined ? { profile: options.profile } : {}),
@@ -82,7 +131,7 @@ export const runDashboard = async (
     for (const definition of pipelines) {
       await loadDashboardView({
         client,
-        tableName: pipelineResourceNames(definition).resultsTable,
+        tableName: tableNames(definition).resultsTable,
         definition,
         rangeWindows: 1,
       }).catch((error: unknown) => {
@@ -99,6 +148,7 @@ export const runDashboard = async (
       client,
       pipelines,
       explain,
+      tableNames,
       host,
       port,
       refreshMs,
@@ -150,6 +200,15 @@ export const registerDashboard = (program: Command): void => {
       'loopback address to listen on: 127.0.0.1, ::1 or localhost (default: 127.0.0.1)',
     )
     .option('--refresh <duration>', "how often the page updates (default: '2s')")
+    .option(
+      '--resource-prefix <prefix>',
+      "read tables <prefix>-<pipeline>-results and -dead-letters, as deployed with -c resourcePrefix=<prefix> (default: 'streamfold')",
+    )
+    .option('--table <name>', 'results table, with one pipeline (default: <prefix>-<pipeline>-results)')
+    .option(
+      '--dead-letter-table <name>',
+      'dead-letter table, with one pipeline (default: <prefix>-<pipeline>-dead-letters)',
+    )
     .addHelpText(
       'after',
       [
@@ -163,6 +222,7 @@ export const registerDashboard = (program: Command): void => {
         'Examples:',
         '  streamfold dashboard --endpoint http://127.0.0.1:8000           # a running `streamfold dev`',
         '  streamfold dashboard ohlc requests-by-ip --profile prod --region eu-west-1 --port 8080',
+        '  streamfold dashboard --resource-prefix staging --profile prod    # deployed with -c resourcePrefix=staging',
       ].join('\n'),
     )
     .action(async (names: string[], options: DashboardCommandOptions) => {

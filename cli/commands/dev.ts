@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
+import { EVENT_SOURCE_MAPPING_DEFAULTS } from '../../local/esm/defaults.ts';
 import { DemoTraffic } from '../../local/runtime/DemoTraffic.ts';
 import { LocalRuntime } from '../../local/runtime/LocalRuntime.ts';
 import { catalogGenerators } from '../../shared/config/catalogGenerators.ts';
@@ -11,6 +12,7 @@ import { topGroups } from '../../shared/query/topGroups.ts';
 import type { QueryResult } from '../../shared/query/types.ts';
 import { parseDuration } from '../../shared/time/duration.ts';
 import { TimeFormatError } from '../../shared/time/errors.ts';
+import { parseEndpointOption } from '../awsOptions.ts';
 import type { DashboardServer } from '../dashboard/DashboardServer.ts';
 import { startDashboard } from '../dashboard/startDashboard.ts';
 import { EXIT, UsageError } from '../errors.ts';
@@ -47,6 +49,17 @@ export interface DevOptions {
  */
 export const DEV_FLUSH_EVERY = '5s';
 
+/**
+ * What the plain progress lines count. The handler's counters move only when a batch returns, and the
+ * first batch of a shard waits for its batching window and the handler's cold start: `read` and `waiting`
+ * show the records meanwhile.
+ *
+ * @example
+ * countersLegend(5000); // 'progress: in/folded/rejected/late = records the handler has processed …'
+ */
+export const countersLegend = (flushEveryMs: number): string =>
+  `progress: in/folded/rejected/late = records the handler has processed (every delivery); read = Kinesis records the event source mapping took from the stream, waiting = of them not yet processed (a batch waits up to ${EVENT_SOURCE_MAPPING_DEFAULTS.maxBatchingWindowMs / 1000} s, the first also for the handler's cold start); results reach the table ${flushEveryMs === 0 ? 'with each batch' : `at each flush, every ${flushEveryMs / 1000} s per shard`}`;
+
 const integer = (value: string | undefined, name: string, min: number, fallback: number): number => {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min) {
@@ -75,6 +88,11 @@ const selectPipelines = (
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
+  if (wanted.length === 0) {
+    throw new UsageError(
+      `--pipelines names no pipeline (given "${names}"): give comma-separated names, e.g. --pipelines ohlc,sensor-stats, or leave it out for all`,
+    );
+  }
   return wanted.map((name) => {
     const found = allPipelines.find((p) => p.name === name);
     if (found === undefined) throw unknownPipeline(name, catalog, 'pipeline (--pipelines)');
@@ -168,15 +186,21 @@ export const runDev = async (options: DevOptions): Promise<void> => {
   const count = options.count === undefined ? undefined : integer(options.count, '--count', 1, 0);
   const durationMs = duration(options.duration, '--duration');
   const refreshMs = duration(options.refresh, '--refresh') ?? 2000;
+  if (refreshMs < 500) throw new UsageError(`--refresh must be at least 500ms (given "${options.refresh}")`);
   const flushEveryMs = duration(options.flushEvery ?? DEV_FLUSH_EVERY, '--flush-every') as number;
   if (flushEveryMs % 1000 !== 0 || flushEveryMs > 900_000) {
     throw new UsageError(
       `--flush-every must be a whole number of seconds between 0s and 900s (given "${options.flushEvery}")`,
     );
   }
-  const webPort = integer(options.webPort, '--web-port', 0, 0);
-  if (webPort > 65_535)
-    throw new UsageError(`--web-port must be a port number up to 65535 (given "${options.webPort}")`);
+  const port = (value: string | undefined, name: string): number => {
+    const number = integer(value, name, 0, 0);
+    if (number > 65_535) throw new UsageError(`${name} must be a port number up to 65535 (given "${value}")`);
+    return number;
+  };
+  const webPort = port(options.webPort, '--web-port');
+  const kinesisPort = port(options.kinesisPort, '--kinesis-port');
+  const dynamodbPort = port(options.dynamodbPort, '--dynamodb-port');
   const tty = process.stdout.isTTY === true && options.dashboard !== false;
   /** While the full-screen view is up, messages go to its status line instead of over the frame. */
   const messages: string[] = [];
@@ -195,8 +219,8 @@ export const runDev = async (options: DevOptions): Promise<void> => {
     dynamodb: dynamodbKind,
     ...(options.kinesisEndpoint !== undefined ? { kinesisEndpoint: options.kinesisEndpoint } : {}),
     ...(options.dynamodbEndpoint !== undefined ? { dynamodbEndpoint: options.dynamodbEndpoint } : {}),
-    kinesisPort: integer(options.kinesisPort, '--kinesis-port', 0, 0),
-    dynamodbPort: integer(options.dynamodbPort, '--dynamodb-port', 0, 0),
+    kinesisPort,
+    dynamodbPort,
     shardCount: integer(options.shards, '--shards', 1, 2),
     flushEveryMs,
     configFile: catalog.configFile,
@@ -237,6 +261,7 @@ export const runDev = async (options: DevOptions): Promise<void> => {
   );
   for (const p of runtime.pipelines)
     log(`  ${p.definition.name}: stream ${p.names.stream} → table ${p.names.resultsTable}`);
+  if (!tty) log(countersLegend(flushEveryMs));
   const hintPipelines = runtime.pipelines.map((p) => ({
     definition: p.definition,
     stream: p.names.stream,
@@ -304,6 +329,7 @@ export const runDev = async (options: DevOptions): Promise<void> => {
           totals: runtime.counters.of(p.definition.name),
           shards: p.mapping.stats(),
           resultsAgeMs: last === undefined ? undefined : Math.max(0, nowMs - Date.parse(last)),
+          flushEveryMs,
           hints: hintsOf.get(p.definition.name) ?? hints,
         };
       }),
@@ -322,14 +348,24 @@ export const runDev = async (options: DevOptions): Promise<void> => {
     runtime.pipelines
       .map((p) => {
         const t = runtime.counters.of(p.definition.name);
-        return `${p.definition.name} in=${t.recordsIn} folded=${t.folded} rejected=${t.rejected} late=${t.late}`;
+        const shards = p.mapping.stats();
+        const read = shards.reduce((sum, s) => sum + s.recordsRead, 0);
+        const waiting = shards.reduce((sum, s) => sum + s.recordsPending, 0);
+        const failures = shards.reduce((sum, s) => sum + s.failures, 0);
+        return `${p.definition.name} in=${t.recordsIn} folded=${t.folded} rejected=${t.rejected} late=${t.late} read=${read} waiting=${waiting}${failures > 0 ? ` failures=${failures}` : ''}`;
       })
       .join(' | ');
+  let logMark = 0;
   const draw = async (): Promise<void> => {
     if (tty) {
       latest = await snapshot();
       paint();
     } else {
+      // The handler's warnings and errors (and the finalizer's), which the terminal view shows as "Last log".
+      const fresh = runtime.counters.linesSince(logMark);
+      logMark = fresh.mark;
+      if (fresh.dropped > 0) log(`log: (${fresh.dropped} earlier line(s) not shown)`);
+      for (const line of fresh.lines) log(`log: ${line}`);
       process.stdout.write(`${new Date().toISOString()} ${summaryLine()}\n`);
     }
   };
@@ -402,8 +438,16 @@ export const registerDev = (program: Command): void => {
       'comma-separated pipelines to run (default: all of your config: --config, else streamfold.config.ts, else the examples)',
     )
     .option('--dynamodb <kind>', 'dynalite (in-process, default) or local (AWS DynamoDB Local; needs Java)')
-    .option('--kinesis-endpoint <url>', 'use an already running Kinesis instead of starting kinesis-local')
-    .option('--dynamodb-endpoint <url>', 'use an already running DynamoDB instead of starting one')
+    .option(
+      '--kinesis-endpoint <url>',
+      'use an already running Kinesis instead of starting kinesis-local',
+      parseEndpointOption,
+    )
+    .option(
+      '--dynamodb-endpoint <url>',
+      'use an already running DynamoDB instead of starting one',
+      parseEndpointOption,
+    )
     .option('--kinesis-port <n>', 'port for kinesis-local (default: a free port)')
     .option('--dynamodb-port <n>', 'port for the local DynamoDB (default: a free port)')
     .option('--shards <n>', 'shards per stream (default: 2)')

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
@@ -34,13 +34,18 @@ const packageName = (dir: string): string => {
  * Scaffolds a streamfold project in `dir` (created if missing; refused if not empty): package.json,
  * streamfold.config.ts with one pipeline and its sample, cdk.json and infra/app.ts, a vitest test, a README.
  *
- * @throws {UsageError} for a non-empty directory, or when it cannot tell where streamfold comes from.
+ * @throws {UsageError} for a non-empty directory or a file, or when it cannot tell where streamfold comes from.
  * @example
  * runInit('shop', { from: '../streamfold-0.1.0.tgz' });
  */
 export const runInit = (dirArg: string, options: InitOptions, cwd: string = process.cwd()): InitResult => {
   const dir = resolve(cwd, dirArg);
   if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) {
+      throw new UsageError(
+        `${dirArg} is a file, not a directory: streamfold init creates a new directory or fills an empty one`,
+      );
+    }
     const entries = readdirSync(dir).filter((entry) => entry !== '.git');
     if (entries.length > 0) {
       throw new UsageError(

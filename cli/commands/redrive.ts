@@ -10,7 +10,7 @@ import { type RedriveReport, Redriver } from '../../shared/redrive/Redriver.ts';
 import { SqsFailureQueue } from '../../shared/redrive/SqsFailureQueue.ts';
 import type { FailureQueue } from '../../shared/redrive/types.ts';
 import { openKinesis } from '../awsClients.ts';
-import { type AwsCliOptions, awsClientConfig, withAwsOptions } from '../awsOptions.ts';
+import { type AwsCliOptions, awsClientConfig, parseEndpointOption, withAwsOptions } from '../awsOptions.ts';
 import { checkAwsAccess } from '../checkAwsAccess.ts';
 import { UsageError } from '../errors.ts';
 import { loadPipeline } from '../loadPipeline.ts';
@@ -236,6 +236,7 @@ export const registerRedrive = (program: Command, io: ReplayIo = {}): void => {
       .option(
         '--kinesis-endpoint <url>',
         'the local Kinesis (`streamfold dev` prints it); on AWS: the default',
+        parseEndpointOption,
       )
       .option(
         '--json',

@@ -8,7 +8,7 @@ import { LetterReplayer } from '../../shared/replay/LetterReplayer.ts';
 import { ReplayLock } from '../../shared/replay/ReplayLock.ts';
 import { LETTER_VERDICTS, type ReplayReport } from '../../shared/replay/types.ts';
 import { openKinesis } from '../awsClients.ts';
-import { type AwsCliOptions, withAwsOptions } from '../awsOptions.ts';
+import { type AwsCliOptions, parseEndpointOption, withAwsOptions } from '../awsOptions.ts';
 import { UsageError } from '../errors.ts';
 import { loadPipeline } from '../loadPipeline.ts';
 import { renderTable } from '../render/table.ts';
@@ -240,6 +240,7 @@ export const registerReplay = (program: Command, io: ReplayIo = {}): void => {
       .option(
         '--kinesis-endpoint <url>',
         'Kinesis to read payloads over 300 KB back from (locally: the one `streamfold dev` prints; on AWS: the default)',
+        parseEndpointOption,
       )
       .option(
         '--break-lock',

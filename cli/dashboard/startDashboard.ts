@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
-import { pipelineResourceNames } from '../../shared/deploy/names.ts';
+import { type PipelineResourceNames, pipelineResourceNames } from '../../shared/deploy/names.ts';
 import { DashboardServer } from './DashboardServer.ts';
 import { loadDashboardView } from './loadDashboardView.ts';
 import { RollupSeriesCache } from './RollupSeriesCache.ts';
@@ -27,11 +27,19 @@ export interface StartDashboardOptions {
   readonly refreshMs?: number;
   /** @default - random */
   readonly token?: string;
+  /**
+   * The results and dead-letter tables of a pipeline.
+   * @default - `pipelineResourceNames(definition)`: streamfold-<pipeline>-results and -dead-letters
+   */
+  readonly tableNames?: (
+    definition: PipelineDefinition,
+  ) => Pick<PipelineResourceNames, 'resultsTable' | 'deadLetterTable'>;
 }
 
 /**
  * Starts the web dashboard over the query library: each pipeline's view is read from its results and
- * dead-letter tables (`pipelineResourceNames`) with the given client, on every request of the page.
+ * dead-letter tables (`tableNames`, by default `pipelineResourceNames`) with the given client, on every
+ * request of the page.
  *
  * @example
  * const server = await startDashboard({ client: runtime.dynamodb, pipelines });
@@ -47,7 +55,7 @@ export const startDashboard = (options: StartDashboardOptions): Promise<Dashboar
     ...(options.refreshMs !== undefined ? { refreshMs: options.refreshMs } : {}),
     ...(options.token !== undefined ? { token: options.token } : {}),
     loadView: async (request) => {
-      const names = pipelineResourceNames(request.definition);
+      const names = (options.tableNames ?? pipelineResourceNames)(request.definition);
       try {
         return await loadDashboardView({
           client: options.client,

@@ -103,6 +103,10 @@ export const renderDevScreen = (snapshot: DashboardSnapshot, options: DevScreenO
     const t = pipeline.totals;
     const lag = pipeline.shards.map((s) => (s.state === 'polling' ? `${s.millisBehindLatest}` : '-'));
     const failures = pipeline.shards.reduce((sum, s) => sum + s.failures, 0);
+    // What the event source mapping took from the stream, and of it what the handler has not reported yet
+    // (in its batching window, or in flight): the handler's counters move only when a batch returns.
+    const read = pipeline.shards.reduce((sum, s) => sum + s.recordsRead, 0);
+    const waiting = pipeline.shards.reduce((sum, s) => sum + s.recordsPending, 0);
     head.push(
       fitWidth(`stream ${pipeline.stream} → table ${pipeline.resultsTable}`, columns),
       fitWidth(
@@ -114,10 +118,13 @@ export const renderDevScreen = (snapshot: DashboardSnapshot, options: DevScreenO
           pipeline.produced === undefined
             ? undefined
             : `produced ${n(pipeline.produced.produced)} (malformed ${n(pipeline.produced.malformed)})`,
+          `read ${n(read)} (${n(waiting)} waiting for the handler)`,
           `lag ${lag.join('/') || '-'} ms`,
-          pipeline.resultsAgeMs === undefined
-            ? 'no results stored yet'
-            : `results written ${Math.round(pipeline.resultsAgeMs / 1000)} s ago`,
+          pipeline.resultsAgeMs !== undefined
+            ? `results written ${Math.round(pipeline.resultsAgeMs / 1000)} s ago`
+            : (pipeline.flushEveryMs ?? 0) > 0
+              ? `no results stored yet: written at each flush, every ${(pipeline.flushEveryMs ?? 0) / 1000} s per shard`
+              : 'no results stored yet',
         ]
           .filter((part) => part !== undefined)
           .join('  '),

@@ -26,6 +26,8 @@ export interface PipelineView {
   readonly shards: readonly ShardStats[];
   /** How long ago the newest stored result shown was written (buffered mode writes once per flush). */
   readonly resultsAgeMs?: number | undefined;
+  /** How often buffered results are written per shard (`--flush-every`); 0 or absent: every batch. */
+  readonly flushEveryMs?: number | undefined;
   /** Commands to try on this pipeline (see `devHints`). */
   readonly hints?: readonly string[];
 }

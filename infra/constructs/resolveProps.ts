@@ -5,6 +5,7 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
+import { RESOURCE_PREFIX_PATTERN } from '../../shared/deploy/names.ts';
 import { formatDuration } from '../../shared/time/duration.ts';
 import { ALARM_SETTINGS, STREAM_AGGREGATION_DEFAULTS as D, LIMITS } from './defaults.ts';
 import { StreamAggregationError } from './errors.ts';
@@ -48,8 +49,6 @@ export interface ResolvedProps {
   readonly alarmOnMetrics: readonly HandlerMetricName[];
   readonly dashboard: boolean;
 }
-
-const RESOURCE_PREFIX = /^[A-Za-z0-9_.-]{1,64}$/;
 
 const isInteger = (value: number): boolean => Number.isInteger(value) && !Token.isUnresolved(value);
 
@@ -169,7 +168,7 @@ export const resolveProps = (props: StreamAggregationProps, source: PipelineSour
   }
 
   const resourcePrefix = props.resourcePrefix ?? D.resourcePrefix;
-  if (!RESOURCE_PREFIX.test(resourcePrefix)) {
+  if (!RESOURCE_PREFIX_PATTERN.test(resourcePrefix)) {
     fail(
       'resourcePrefix',
       `"${resourcePrefix}"`,

@@ -15,6 +15,7 @@ import { startDynamoDbLocal } from '../services/startDynamoDbLocal.ts';
 import { startKinesisLocal } from '../services/startKinesisLocal.ts';
 import type { LocalService } from '../services/types.ts';
 import { createResources } from './createResources.ts';
+import { failureLine } from './failureLine.ts';
 import { PipelineCounters } from './PipelineCounters.ts';
 
 /** Options of {@link LocalRuntime.start}. */
@@ -186,6 +187,13 @@ export class LocalRuntime {
           onFailureDestination: fileDestination(onFailureFile),
           tumblingWindowSeconds: Math.round((options.flushEveryMs ?? definition.flushEveryMs) / 1000),
           ...options.eventSourceMapping,
+          // Failed invocations and Kinesis calls join the handler's warnings (the view's last log line, the
+          // plain output's `log:` lines): a pipeline that cannot write says why, not only how often.
+          onEvent: (event) => {
+            const failure = failureLine(definition.name, event);
+            if (failure !== undefined) counters.ingest(failure);
+            options.eventSourceMapping?.onEvent?.(event);
+          },
         });
         return { definition, names, mapping, invoker, onFailureFile };
       });

@@ -37,6 +37,8 @@ const NUMERIC_KEYS = [
 export class PipelineCounters {
   private readonly totals = new Map<string, PipelineTotals>();
   private readonly recent: string[] = [];
+  /** Lines kept so far, those dropped from {@link recent} included. */
+  private kept = 0;
 
   public constructor(private readonly keepLines = 50) {}
 
@@ -92,8 +94,26 @@ export class PipelineCounters {
     return this.recent;
   }
 
+  /**
+   * The lines kept since `mark` (0, or the `mark` of the previous call): those still held, how many of
+   * them were already dropped (more than `keepLines` since), and the mark for the next call.
+   *
+   * @example
+   * const { lines, dropped, mark } = counters.linesSince(previous);
+   */
+  public linesSince(mark: number): {
+    readonly lines: readonly string[];
+    readonly dropped: number;
+    readonly mark: number;
+  } {
+    const fresh = Math.max(0, this.kept - mark);
+    const held = Math.min(fresh, this.recent.length);
+    return { lines: this.recent.slice(this.recent.length - held), dropped: fresh - held, mark: this.kept };
+  }
+
   private keep(line: string): void {
     if (line === '') return;
+    this.kept += 1;
     this.recent.push(line.length > 300 ? `${line.slice(0, 300)}…` : line);
     if (this.recent.length > this.keepLines) this.recent.shift();
   }

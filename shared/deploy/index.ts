@@ -1,1 +1,6 @@
-export { DEFAULT_RESOURCE_PREFIX, type PipelineResourceNames, pipelineResourceNames } from './names.ts';
+export {
+  DEFAULT_RESOURCE_PREFIX,
+  type PipelineResourceNames,
+  pipelineResourceNames,
+  RESOURCE_PREFIX_PATTERN,
+} from './names.ts';

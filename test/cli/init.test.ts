@@ -79,6 +79,21 @@ describe('Command: streamfold init', () => {
     expect(existsSync(join(dir, 'package.json'))).toBe(false);
   });
 
+  it('refuses a file where the directory should be, and leaves it as it was', () => {
+    // Prepare
+    writeFileSync(join(base, 'shop'), 'my notes');
+
+    // Act
+    const init = () => runInit('shop', { from: '.' }, base);
+
+    // Assess
+    expect(init).toThrow(UsageError);
+    expect(init).toThrow(
+      'shop is a file, not a directory: streamfold init creates a new directory or fills an empty one',
+    );
+    expect(readFileSync(join(base, 'shop'), 'utf8')).toBe('my notes');
+  });
+
   it('refuses a --from that does not exist', () => {
     // Act
     const init = () => runInit('fresh', { from: 'nowhere.tgz' }, base);

@@ -93,9 +93,10 @@ describe('streamfold dev --pipelines ohlc: every command it suggests runs as pri
     expect(produced.stdout).toContain('Put 8 record(s) into trades');
     expect(produced.stdout).toContain('Retimed 7 record(s) for ohlc (time (iso))');
     expect(produced.stdout).toContain("Sent unchanged: 1 (rejected by the pipeline's decoder ×1 (record 8))");
+    // The progress line also counts the Kinesis records the mapping read, none left waiting once folded.
     await waitFor(
       'the batch to be folded',
-      () => /ohlc in=8 folded=6 rejected=2 late=0/.test(stdout),
+      () => /ohlc in=8 folded=6 rejected=2 late=0 read=8 waiting=0/.test(stdout),
       60_000,
     );
   });

@@ -64,4 +64,26 @@ describe('Class: PipelineCounters', () => {
     expect(lines[0]).toBe('TypeError: boom');
     expect(lines[1]?.length).toBe(301);
   });
+
+  it('gives the lines kept since a mark, and says how many of them it no longer holds', () => {
+    // Prepare
+    const counters = new PipelineCounters(2);
+
+    // Act
+    const none = counters.linesSince(0);
+    counters.ingest(JSON.stringify({ level: 'WARN', message: 'first' }));
+    counters.ingest(report('ohlc'));
+    const one = counters.linesSince(none.mark);
+    counters.ingest('second');
+    counters.ingest('third');
+    counters.ingest('fourth');
+    const three = counters.linesSince(one.mark);
+    const again = counters.linesSince(three.mark);
+
+    // Assess
+    expect(none).toStrictEqual({ lines: [], dropped: 0, mark: 0 });
+    expect(one).toStrictEqual({ lines: ['{"level":"WARN","message":"first"}'], dropped: 0, mark: 1 });
+    expect(three).toStrictEqual({ lines: ['third', 'fourth'], dropped: 1, mark: 4 });
+    expect(again).toStrictEqual({ lines: [], dropped: 0, mark: 4 });
+  });
 });

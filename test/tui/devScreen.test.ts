@@ -184,11 +184,45 @@ describe('Function: renderDevScreen', () => {
 
     // Assess
     expect(text).toContain('in 1,234,567  folded 1,230,001  rejected 4,321  late 245');
-    expect(text).toContain('lag 1200/1200/1200/1200 ms  results written 4 s ago');
+    expect(text).toContain(
+      'produced 1,240,000 (malformed 4,321)  read 2,400 (0 waiting for the handler)  lag 1200/1200/1200/1200 ms  results written 4 s ago',
+    );
     expect(text).toMatch(/sensor-0-in-the-north-east-building-floor-0 +█+ +1000/);
     expect(text).toContain('npx streamfold top requests-by-ip --metric requests');
     expect(text).toContain(`Web dashboard: ${snapshot.dashboardUrl}`);
     expect(text).not.toContain('sensor-stats-with-a-rather-long-pipeline-name-stream');
+  });
+
+  it('shows the records read and waiting for the handler, and when results come, before the first batch returns', () => {
+    // Prepare
+    const zero = Object.fromEntries(Object.keys(totals).map((key) => [key, 0])) as typeof totals;
+    const starting = (flushEveryMs: number): DashboardSnapshot => ({
+      ...snapshot,
+      pipelines: [
+        {
+          ...pipeline('ohlc'),
+          produced: { produced: 51, malformed: 1, failed: 0 },
+          totals: zero,
+          shards: [
+            { ...shard(0), recordsRead: 6, recordsPending: 6, batchesInvoked: 0 },
+            { ...shard(1), recordsRead: 13, recordsPending: 13, batchesInvoked: 0 },
+          ],
+          resultsAgeMs: undefined,
+          flushEveryMs,
+        },
+      ],
+    });
+
+    // Act
+    const buffered = renderDevScreen(starting(5000), { columns: 200, rows: 60, selected: 0 }).join('\n');
+    const perBatch = renderDevScreen(starting(0), { columns: 200, rows: 60, selected: 0 }).join('\n');
+
+    // Assess
+    expect(buffered).toContain('in 0  folded 0  rejected 0  late 0  batches 0');
+    expect(buffered).toContain(
+      'produced 51 (malformed 1)  read 19 (19 waiting for the handler)  lag 1200/1200 ms  no results stored yet: written at each flush, every 5 s per shard',
+    );
+    expect(perBatch).toMatch(/lag 1200\/1200 ms {2}no results stored yet *\n/);
   });
 
   it('drops table columns that do not fit and says so, instead of wrapping', () => {

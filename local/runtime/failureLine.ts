@@ -1,0 +1,21 @@
+import type { EventSourceMappingEvent } from '../esm/types.ts';
+
+/**
+ * One line for an event source mapping event that is a failure: an invocation that threw or timed out,
+ * or a Kinesis call that failed (retried).
+ *
+ * @example
+ * failureLine('ohlc', event); // 'ohlc shardId-000000000000: the handler failed (retry 2): connect ECONNREFUSED 127.0.0.1:8000'
+ */
+export const failureLine = (pipeline: string, event: EventSourceMappingEvent): string | undefined => {
+  if (event.type === 'invocation' && event.result.kind === 'error') {
+    return `${pipeline} ${event.shardId}: the handler failed (retry ${event.retry}): ${event.result.error.message}`;
+  }
+  if (event.type === 'invocation' && event.result.kind === 'timeout') {
+    return `${pipeline} ${event.shardId}: the handler timed out (retry ${event.retry})`;
+  }
+  if (event.type === 'error') {
+    return `${pipeline} ${event.shardId ?? ''}: ${event.operation} failed: ${event.error.message}; retrying in ${event.retryInMs} ms`;
+  }
+  return undefined;
+};
