@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { parseEndpointOption } from '../../cli/awsOptions.ts';
+import { awsClientConfig, parseEndpointOption } from '../../cli/awsOptions.ts';
+import { UsageError } from '../../cli/errors.ts';
 import { runCliProcess } from '../helpers/runCliProcess.ts';
 
 describe('Function: parseEndpointOption', () => {
@@ -20,6 +21,17 @@ describe('Function: parseEndpointOption', () => {
       expect(() => parseEndpointOption(value)).toThrow('must be an http:// or https:// URL');
     },
   );
+});
+
+describe('Function: awsClientConfig', () => {
+  it('refuses an endpoint that is not an http(s) URL from a caller that did not parse it (usage error naming it)', () => {
+    // Act & Assess
+    expect(() => awsClientConfig({ endpoint: 'localhost:8000' })).toThrow(UsageError);
+    expect(() => awsClientConfig({ endpoint: 'localhost:8000' })).toThrow('(given "localhost:8000")');
+    expect(awsClientConfig({ endpoint: 'http://127.0.0.1:8000' })).toMatchObject({
+      endpoint: 'http://127.0.0.1:8000',
+    });
+  });
 });
 
 describe('streamfold: an endpoint that is not a URL', () => {

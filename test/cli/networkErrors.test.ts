@@ -74,27 +74,6 @@ describe('Networked commands without a region or credentials', () => {
   });
 });
 
-describe('Networked commands given an endpoint that is not a URL', () => {
-  it.each([
-    ['query', 'notaurl', ['query', 'ohlc']], // was "Invalid URL", exit 1
-    ['top', 'localhost:8000', ['top', 'ohlc', '--metric', 'volume']], // was "UnknownError", exit 1
-    ['produce', 'ftp://127.0.0.1:8000', ['produce', 'trades', '--generate', 'ohlc', '--count', '3']],
-  ] as const)(
-    '%s with --endpoint %s: a usage error naming the value (exit 2)',
-    async (_name, endpoint, args) => {
-      // Act
-      const { code, stdout, stderr } = await spawnCli([...args, '--endpoint', endpoint]).exited;
-
-      // Assess
-      expect(stderr).toBe(
-        `streamfold: --endpoint must be an http:// or https:// URL such as http://127.0.0.1:8000 (given "${endpoint}")\n`,
-      );
-      expect(stdout).toBe('');
-      expect(code).toBe(2);
-    },
-  );
-});
-
 describe('Networked commands pointed at the wrong service', () => {
   it.each([
     ['query', ['query', 'ohlc']],
