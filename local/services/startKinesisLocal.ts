@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
@@ -28,11 +28,17 @@ export interface StartKinesisLocalOptions {
    */
   readonly persistDir?: string;
   /**
-   * How often kinesis-mock saves to `persistDir`. `stop()` waits this long (plus a margin) so
-   * that everything written before the call survives.
+   * How often kinesis-mock saves to `persistDir`. `stop()` waits for a save that began after the call
+   * (about one to two intervals) so that everything written before the call survives.
    * @default 500
    */
   readonly persistIntervalMs?: number;
+  /**
+   * With `persistDir`: the longest `stop()` waits for that save (a starved emulator saves late); then
+   * the last whole snapshot is kept.
+   * @default 15_000
+   */
+  readonly stopTimeoutMs?: number;
   /**
    * Time allowed for the emulator to answer `ListStreams`.
    * @default 30_000
@@ -69,6 +75,7 @@ interface Settings {
   readonly persistDir: string | undefined;
   readonly persistIntervalMs: number;
   readonly startTimeoutMs: number;
+  readonly stopTimeoutMs: number;
 }
 
 const choosePorts = async (options: StartKinesisLocalOptions): Promise<Ports> => {
@@ -144,10 +151,17 @@ const launch = async (ports: Ports, settings: Settings): Promise<ManagedProcess>
   return child;
 };
 
+/** The persisted file's modification time (ms), or undefined while it does not exist. */
+const modifiedAt = async (file: string): Promise<number | undefined> =>
+  (await stat(file).catch(() => undefined))?.mtimeMs;
+
 /**
  * Kills the emulator. kinesis-mock ignores SIGTERM/SIGINT for well over 10 s and only saves on a
- * timer, so with persistence: wait one save interval, keep a copy of the saved file, SIGKILL, and
- * put the copy back if the kill cut a save short (kinesis-mock cannot start from a truncated file).
+ * timer, so with persistence: wait until a snapshot has been saved that started after the stop was asked
+ * (two saves finished after that moment: saves run one after another, so the second began after it and
+ * holds every record acknowledged before the stop), keep a copy of it, SIGKILL, and put the copy back if
+ * the kill cut a save short (kinesis-mock cannot start from a truncated file). On a starved machine the
+ * timer fires late; the wait is bounded (`stopTimeoutMs`), and then the last whole snapshot is kept.
  */
 const kill = async (child: ManagedProcess, settings: Settings): Promise<void> => {
   if (settings.persistDir === undefined) {
@@ -155,14 +169,26 @@ const kill = async (child: ManagedProcess, settings: Settings): Promise<void> =>
     return;
   }
   const file = join(settings.persistDir, PERSIST_FILE);
-  await new Promise((done) => setTimeout(done, settings.persistIntervalMs + 100));
-  // kinesis-mock rewrites the file every interval: a read can land mid-write (truncated JSON) on a busy
-  // machine, so read until a whole snapshot is seen, to restore it if the kill cuts a write short.
+  const asked = Date.now();
+  const deadline = asked + settings.stopTimeoutMs;
+  const pause = (): Promise<void> =>
+    new Promise((done) => setTimeout(done, Math.max(10, Math.min(100, settings.persistIntervalMs / 4))));
+  let firstSave: number | undefined;
   let saved: string | undefined;
-  for (let attempt = 0; attempt < 20 && saved === undefined; attempt += 1) {
+  while (Date.now() < deadline) {
+    await pause();
+    const modified = await modifiedAt(file);
+    if (modified === undefined || modified <= asked) continue;
+    if (firstSave === undefined) {
+      firstSave = modified;
+      continue;
+    }
+    if (modified <= firstSave) continue;
+    // A read can land mid-write (truncated JSON): try again until a whole snapshot is seen.
     saved = await readPersisted(file).catch(() => undefined);
-    if (saved === undefined) await new Promise((done) => setTimeout(done, 25));
+    if (saved !== undefined) break;
   }
+  saved ??= await readPersisted(file).catch(() => undefined);
   await child.stop('SIGKILL');
   if (saved !== undefined && (await readPersisted(file).catch(() => undefined)) === undefined) {
     await writeFile(file, saved);
@@ -179,7 +205,7 @@ const isAddressInUse = (error: unknown): boolean =>
  *
  * State lives in memory: `stop()` then starting again on the same `port`, or `restart()`, loses
  * every stream, unless `persistDir` is given (then streams and records survive, at the cost of
- * ~0.6 s per stop).
+ * one to two save intervals per stop, ~0.5–1 s).
  *
  * @example
  * ```ts
@@ -198,6 +224,7 @@ export const startKinesisLocal = async (
     persistDir: options.persistDir === undefined ? undefined : resolve(options.persistDir),
     persistIntervalMs: options.persistIntervalMs ?? 500,
     startTimeoutMs: options.startTimeoutMs ?? 30_000,
+    stopTimeoutMs: options.stopTimeoutMs ?? 15_000,
   };
   if (settings.persistDir !== undefined) await mkdir(settings.persistDir, { recursive: true });
 
