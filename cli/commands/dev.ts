@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import { DemoTraffic } from '../../local/runtime/DemoTraffic.ts';
 import { LocalRuntime } from '../../local/runtime/LocalRuntime.ts';
+import { MappingWarnings } from '../../local/runtime/MappingWarnings.ts';
 import { catalogGenerators } from '../../shared/config/catalogGenerators.ts';
 import type { PipelineCatalog } from '../../shared/config/types.ts';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
@@ -190,6 +191,10 @@ export const runDev = async (options: DevOptions): Promise<void> => {
     process.stderr.write(`streamfold dev: ${message}\n`);
   };
 
+  let demo: DemoTraffic | undefined;
+  // Errors and slow answers of the local Kinesis, said (throttled) rather than silently retried: in the
+  // plain output as warning lines, in the terminal view among its recent lines.
+  const warnings = new MappingWarnings({ recordsPut: (pipeline) => demo?.counts.get(pipeline)?.produced });
   const runtime = await LocalRuntime.start({
     pipelines,
     dynamodb: dynamodbKind,
@@ -201,8 +206,11 @@ export const runDev = async (options: DevOptions): Promise<void> => {
     flushEveryMs,
     configFile: catalog.configFile,
     onProgress: log,
+    onMappingEvent: (pipeline, event) => {
+      const warning = warnings.warningFor(pipeline, event);
+      if (warning !== undefined) log(`warning: ${warning}`);
+    },
   });
-  let demo: DemoTraffic | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -283,7 +291,9 @@ export const runDev = async (options: DevOptions): Promise<void> => {
       ...(count !== undefined ? { count } : {}),
     });
     demo.start();
-    log(`demo traffic: ${rate} records/s per pipeline${count !== undefined ? `, ${count} each` : ''}`);
+    log(
+      `demo traffic: ${rate} records/s per pipeline${count !== undefined ? `, ${count} each` : ''}, put as KPL aggregates of up to 1 s (kinesis-local slows with every Kinesis record it holds)`,
+    );
   }
 
   const updated = new Map<string, string>();

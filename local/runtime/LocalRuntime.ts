@@ -7,7 +7,7 @@ import { pipelineResourceNames } from '../../shared/deploy/names.ts';
 import { finalizeWindows } from '../../shared/storage/finalizeWindows.ts';
 import { EventSourceMapping, type EventSourceMappingOptions } from '../esm/EventSourceMapping.ts';
 import { fileDestination } from '../esm/fileDestination.ts';
-import type { ShardStats } from '../esm/types.ts';
+import type { EventSourceMappingEvent, ShardStats } from '../esm/types.ts';
 import { type WorkerInvoker, workerInvoker } from '../esm/workerInvoker.ts';
 import { dynamoDbClient, kinesisClient } from '../services/clients.ts';
 import { startDynalite } from '../services/startDynalite.ts';
@@ -77,6 +77,12 @@ export interface LocalRuntimeOptions {
   readonly finalizeIntervalMs?: number;
   /** Called with one line per step of start-up and shutdown. */
   readonly onProgress?: (message: string) => void;
+  /**
+   * Called with every event of every pipeline's event source mapping (errors, slow Kinesis calls, reads,
+   * invocations…), after `eventSourceMapping.onEvent`.
+   * @default undefined - events are not reported
+   */
+  readonly onMappingEvent?: (pipeline: string, event: EventSourceMappingEvent) => void;
 }
 
 /** A pipeline running locally. */
@@ -186,6 +192,10 @@ export class LocalRuntime {
           onFailureDestination: fileDestination(onFailureFile),
           tumblingWindowSeconds: Math.round((options.flushEveryMs ?? definition.flushEveryMs) / 1000),
           ...options.eventSourceMapping,
+          onEvent: (event) => {
+            options.eventSourceMapping?.onEvent?.(event);
+            options.onMappingEvent?.(definition.name, event);
+          },
         });
         return { definition, names, mapping, invoker, onFailureFile };
       });
