@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { EVENT_SOURCE_MAPPING_DEFAULTS } from '../../local/esm/defaults.ts';
 import { DemoTraffic } from '../../local/runtime/DemoTraffic.ts';
 import { LocalRuntime } from '../../local/runtime/LocalRuntime.ts';
+import { MappingWarnings } from '../../local/runtime/MappingWarnings.ts';
 import { catalogGenerators } from '../../shared/config/catalogGenerators.ts';
 import type { PipelineCatalog } from '../../shared/config/types.ts';
 import type { PipelineDefinition } from '../../shared/definition/types.ts';
@@ -58,7 +59,7 @@ export const DEV_FLUSH_EVERY = '5s';
  * countersLegend(5000); // 'progress: in/folded/rejected/late = records the handler has processed …'
  */
 export const countersLegend = (flushEveryMs: number): string =>
-  `progress: in/folded/rejected/late = records the handler has processed (every delivery); read = Kinesis records the event source mapping took from the stream, waiting = of them not yet processed (a batch waits up to ${EVENT_SOURCE_MAPPING_DEFAULTS.maxBatchingWindowMs / 1000} s, the first also for the handler's cold start); results reach the table ${flushEveryMs === 0 ? 'with each batch' : `at each flush, every ${flushEveryMs / 1000} s per shard`}`;
+  `progress: in/folded/rejected/late = records the handler has processed (every delivery); read = Kinesis records the event source mapping took from the stream (a KPL aggregate is one: the demo's hold about a second of records each), waiting = of them not yet processed (a batch waits up to ${EVENT_SOURCE_MAPPING_DEFAULTS.maxBatchingWindowMs / 1000} s, the first also for the handler's cold start); results reach the table ${flushEveryMs === 0 ? 'with each batch' : `at each flush, every ${flushEveryMs / 1000} s per shard`}`;
 
 const integer = (value: string | undefined, name: string, min: number, fallback: number): number => {
   if (value === undefined) return fallback;
@@ -214,6 +215,10 @@ export const runDev = async (options: DevOptions): Promise<void> => {
     process.stderr.write(`streamfold dev: ${message}\n`);
   };
 
+  let demo: DemoTraffic | undefined;
+  // Errors and slow answers of the local Kinesis, said (throttled) rather than silently retried: in the
+  // plain output as warning lines, in the terminal view among its recent lines.
+  const warnings = new MappingWarnings({ recordsPut: (pipeline) => demo?.counts.get(pipeline)?.produced });
   const runtime = await LocalRuntime.start({
     pipelines,
     dynamodb: dynamodbKind,
@@ -225,8 +230,11 @@ export const runDev = async (options: DevOptions): Promise<void> => {
     flushEveryMs,
     configFile: catalog.configFile,
     onProgress: log,
+    onMappingEvent: (pipeline, event) => {
+      const warning = warnings.warningFor(pipeline, event);
+      if (warning !== undefined) log(`warning: ${warning}`);
+    },
   });
-  let demo: DemoTraffic | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -308,7 +316,9 @@ export const runDev = async (options: DevOptions): Promise<void> => {
       ...(count !== undefined ? { count } : {}),
     });
     demo.start();
-    log(`demo traffic: ${rate} records/s per pipeline${count !== undefined ? `, ${count} each` : ''}`);
+    log(
+      `demo traffic: ${rate} records/s per pipeline${count !== undefined ? `, ${count} each` : ''}, put as KPL aggregates of up to 1 s (kinesis-local slows with every Kinesis record it holds)`,
+    );
   }
 
   const updated = new Map<string, string>();

@@ -118,7 +118,7 @@ export const renderDevScreen = (snapshot: DashboardSnapshot, options: DevScreenO
           pipeline.produced === undefined
             ? undefined
             : `produced ${n(pipeline.produced.produced)} (malformed ${n(pipeline.produced.malformed)})`,
-          `read ${n(read)} (${n(waiting)} waiting for the handler)`,
+          `read ${n(read)} Kinesis records (${n(waiting)} waiting for the handler)`,
           `lag ${lag.join('/') || '-'} ms`,
           pipeline.resultsAgeMs !== undefined
             ? `results written ${Math.round(pipeline.resultsAgeMs / 1000)} s ago`

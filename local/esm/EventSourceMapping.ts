@@ -70,10 +70,21 @@ export interface EventSourceMappingOptions extends Partial<EventSourceMappingSet
    */
   readonly shardDiscoveryIntervalMs?: number;
   /**
-   * A Kinesis call that takes longer is abandoned and retried.
+   * A Kinesis call that takes longer is abandoned and retried. A shard whose `GetRecords` or
+   * `GetShardIterator` call ran out of time gives its next calls twice as long, up to `maxRequestTimeoutMs`.
    * @default 10_000
    */
   readonly requestTimeoutMs?: number;
+  /**
+   * Most time a shard's `GetRecords`/`GetShardIterator` call is given after earlier ones ran out of time.
+   * @default 120_000
+   */
+  readonly maxRequestTimeoutMs?: number;
+  /**
+   * A `GetRecords`/`GetShardIterator` call answered after this long is reported as a `slow-call` event.
+   * @default 2_000
+   */
+  readonly slowCallMs?: number;
   /**
    * Clock for record ages (`maximumRecordAgeSeconds`) and on-failure timestamps, in epoch ms.
    * @default Date.now
@@ -152,6 +163,11 @@ export class EventSourceMapping {
       retryDelayMs: options.retryDelayMs ?? POLLING_DEFAULTS.retryDelayMs,
       maxRetryDelayMs: options.maxRetryDelayMs ?? POLLING_DEFAULTS.maxRetryDelayMs,
       requestTimeoutMs: options.requestTimeoutMs ?? POLLING_DEFAULTS.requestTimeoutMs,
+      maxRequestTimeoutMs: Math.max(
+        options.maxRequestTimeoutMs ?? POLLING_DEFAULTS.maxRequestTimeoutMs,
+        options.requestTimeoutMs ?? POLLING_DEFAULTS.requestTimeoutMs,
+      ),
+      slowCallMs: options.slowCallMs ?? POLLING_DEFAULTS.slowCallMs,
       functionTimeoutMs: options.functionTimeoutMs ?? FUNCTION_DEFAULTS.timeoutMs,
     };
   }

@@ -36,6 +36,8 @@ export interface ShardPollerTimings {
   readonly retryDelayMs: number;
   readonly maxRetryDelayMs: number;
   readonly requestTimeoutMs: number;
+  readonly maxRequestTimeoutMs: number;
+  readonly slowCallMs: number;
   /** The function's timeout, passed to every invocation. */
   readonly functionTimeoutMs: number;
 }
@@ -119,6 +121,8 @@ export class ShardPoller {
   private lastReadAt: number | undefined;
   private lastReadHadMore = true;
   private errorStreak = 0;
+  /** Time allowed to a Kinesis call; doubles (up to `maxRequestTimeoutMs`) after each call that ran out of it. */
+  private requestTimeoutMs: number;
   private inFlight = false;
   /** performance.now() at the start of the last `GetRecords` that found the shard empty at its tip. */
   private idleSinceMark: number | undefined;
@@ -140,6 +144,7 @@ export class ShardPoller {
 
   public constructor(private readonly options: ShardPollerOptions) {
     this.shardId = options.shardId;
+    this.requestTimeoutMs = options.timings.requestTimeoutMs;
   }
 
   /** This shard's counters. */
@@ -332,21 +337,27 @@ export class ShardPoller {
     this.lastReadAt = Date.now();
     // Not AbortSignal.timeout(): inside AbortSignal.any() it can be garbage-collected before it fires
     // (nodejs/node#57736, Node 20), and a call that never gets an answer then wedges the shard forever.
+    const timeoutMs = this.requestTimeoutMs;
     const timeout = new AbortController();
     const timer = setTimeout(
-      () =>
-        timeout.abort(new DOMException(`No answer within ${timings.requestTimeoutMs} ms`, 'TimeoutError')),
-      timings.requestTimeoutMs,
+      () => timeout.abort(new DOMException(`No answer within ${timeoutMs} ms`, 'TimeoutError')),
+      timeoutMs,
     );
     const abortSignal = AbortSignal.any([signal, timeout.signal]);
     let operation = 'GetShardIterator';
+    let callStarted = performance.now();
     try {
-      this.iterator ??= await this.acquireIterator(abortSignal);
+      if (this.iterator === undefined) {
+        this.iterator = await this.acquireIterator(abortSignal);
+        this.reportSlowCall(operation, callStarted, timeoutMs);
+      }
       operation = 'GetRecords';
+      callStarted = performance.now();
       const limit = Math.min(GET_RECORDS_MAX_LIMIT, Math.max(1, settings.batchSize - this.pending.length));
       const out = await client.send(new GetRecordsCommand({ ShardIterator: this.iterator, Limit: limit }), {
         abortSignal,
       });
+      this.reportSlowCall(operation, callStarted, timeoutMs);
       this.errorStreak = 0;
       const records = out.Records ?? [];
       for (const record of records) this.buffer(record);
@@ -374,6 +385,11 @@ export class ShardPoller {
       // starts from a fresh iterator after the last record read: always correct, one call dearer.
       this.iterator = undefined;
       this.errorStreak += 1;
+      // A server too slow to answer in time still does the work of the abandoned call; retrying with the
+      // same timeout would only pile more work on it, and the shard would never be read again.
+      if (timeout.signal.aborted) {
+        this.requestTimeoutMs = Math.min(timings.maxRequestTimeoutMs, timeoutMs * 2);
+      }
       this.emit({
         type: 'error',
         shardId: this.shardId,
@@ -384,6 +400,13 @@ export class ShardPoller {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Reports a Kinesis call that was answered, but slowly (see `slowCallMs`). */
+  private reportSlowCall(operation: string, startedMs: number, timeoutMs: number): void {
+    const durationMs = Math.round(performance.now() - startedMs);
+    if (durationMs < this.options.timings.slowCallMs) return;
+    this.emit({ type: 'slow-call', shardId: this.shardId, operation, durationMs, timeoutMs });
   }
 
   private async acquireIterator(abortSignal: AbortSignal): Promise<string | undefined> {

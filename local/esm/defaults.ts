@@ -57,4 +57,12 @@ export const POLLING_DEFAULTS = {
   shardDiscoveryIntervalMs: 10_000,
   /** A Kinesis call that takes longer is abandoned and retried (a restarting server may never answer). */
   requestTimeoutMs: 10_000,
+  /**
+   * After a `GetRecords`/`GetShardIterator` call runs out of time, the shard's next calls get twice as long,
+   * up to this: a server that is only slow (kinesis-local with many records held) still answers, where
+   * abandoning and retrying every call would pile more work on it and never read the shard again.
+   */
+  maxRequestTimeoutMs: 120_000,
+  /** A `GetRecords`/`GetShardIterator` call answered after this long is reported (`slow-call` event). */
+  slowCallMs: 2_000,
 } as const;

@@ -167,6 +167,16 @@ export type EventSourceMappingEvent =
   | { readonly type: 'on-failure'; readonly shardId: string; readonly record: OnFailureRecord }
   | { readonly type: 'shard-closed'; readonly shardId: string; readonly childShardIds: readonly string[] }
   | {
+      /** A Kinesis call answered, but after `slowCallMs` or longer (a slow or overloaded server). */
+      readonly type: 'slow-call';
+      readonly shardId: string;
+      /** `GetRecords` or `GetShardIterator`. */
+      readonly operation: string;
+      readonly durationMs: number;
+      /** The time the call was allowed (it grows after calls that ran out of time). */
+      readonly timeoutMs: number;
+    }
+  | {
       readonly type: 'error';
       readonly shardId: string | undefined;
       /** What failed, e.g. `GetRecords`, `ListShards`, `on-failure destination`. */

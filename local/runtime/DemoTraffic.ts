@@ -30,6 +30,19 @@ export interface DemoTrafficOptions {
   readonly malformedShare?: number;
   /** @default 1 */
   readonly seed?: number;
+  /**
+   * Pack each pipeline's records into KPL aggregated records (the handler unpacks them). kinesis-local's
+   * PutRecords time grows with records put × records the shard already holds, so one Kinesis record per
+   * demo record slows it to a stall within minutes (see docs/local-services.md); aggregates of a second's
+   * records keep it fast for hours.
+   * @default true
+   */
+  readonly kpl?: boolean;
+  /**
+   * Longest time a record waits for its aggregate (or PutRecords batch) to fill before it is sent.
+   * @default 1_000
+   */
+  readonly lingerMs?: number;
   /** Receives every record sent (for tests that compute the expected results). */
   readonly onRecord?: (pipeline: string, record: GeneratedRecord) => void;
 }
@@ -44,7 +57,7 @@ export interface DemoCounts {
 /**
  * Realistic demo traffic for the example pipelines that have a generator (access logs with a few heavy
  * client IPs and some 5xx, trades, sensors, CSV rows, with a small share of malformed records), put on
- * their streams with the real producer.
+ * their streams with the real producer, as KPL aggregates of up to a second's records by default.
  *
  * @example
  * const demo = new DemoTraffic({ kinesis, pipelines, ratePerSecond: 50 });
@@ -84,6 +97,8 @@ export class DemoTraffic {
       client: this.options.kinesis,
       stream: definition.stream,
       ratePerSecond: this.options.ratePerSecond ?? 25,
+      kpl: this.options.kpl ?? true,
+      lingerMs: this.options.lingerMs ?? 1_000,
     });
     const records = generator({ seed, malformedShare: this.options.malformedShare ?? 0.01 });
     const limit = this.options.count ?? Number.POSITIVE_INFINITY;

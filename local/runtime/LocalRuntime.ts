@@ -7,7 +7,7 @@ import { pipelineResourceNames } from '../../shared/deploy/names.ts';
 import { finalizeWindows } from '../../shared/storage/finalizeWindows.ts';
 import { EventSourceMapping, type EventSourceMappingOptions } from '../esm/EventSourceMapping.ts';
 import { fileDestination } from '../esm/fileDestination.ts';
-import type { ShardStats } from '../esm/types.ts';
+import type { EventSourceMappingEvent, ShardStats } from '../esm/types.ts';
 import { type WorkerInvoker, workerInvoker } from '../esm/workerInvoker.ts';
 import { dynamoDbClient, kinesisClient } from '../services/clients.ts';
 import { startDynalite } from '../services/startDynalite.ts';
@@ -78,6 +78,12 @@ export interface LocalRuntimeOptions {
   readonly finalizeIntervalMs?: number;
   /** Called with one line per step of start-up and shutdown. */
   readonly onProgress?: (message: string) => void;
+  /**
+   * Called with every event of every pipeline's event source mapping (errors, slow Kinesis calls, reads,
+   * invocations…), after `eventSourceMapping.onEvent`.
+   * @default undefined - events are not reported
+   */
+  readonly onMappingEvent?: (pipeline: string, event: EventSourceMappingEvent) => void;
 }
 
 /** A pipeline running locally. */
@@ -187,12 +193,14 @@ export class LocalRuntime {
           onFailureDestination: fileDestination(onFailureFile),
           tumblingWindowSeconds: Math.round((options.flushEveryMs ?? definition.flushEveryMs) / 1000),
           ...options.eventSourceMapping,
-          // Failed invocations and Kinesis calls join the handler's warnings (the view's last log line, the
-          // plain output's `log:` lines): a pipeline that cannot write says why, not only how often.
+          // Failed invocations join the handler's warnings (the view's last log line, the plain output's
+          // `log:` lines): a pipeline that cannot write says why, not only how often. Kinesis calls that
+          // fail or are slow go to `onMappingEvent` (dev's throttled warnings).
           onEvent: (event) => {
             const failure = failureLine(definition.name, event);
             if (failure !== undefined) counters.ingest(failure);
             options.eventSourceMapping?.onEvent?.(event);
+            options.onMappingEvent?.(definition.name, event);
           },
         });
         return { definition, names, mapping, invoker, onFailureFile };

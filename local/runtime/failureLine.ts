@@ -1,8 +1,8 @@
 import type { EventSourceMappingEvent } from '../esm/types.ts';
 
 /**
- * One line for an event source mapping event that is a failure: an invocation that threw or timed out,
- * or a Kinesis call that failed (retried).
+ * One line for an event source mapping event that is a failed invocation: the handler threw or timed
+ * out.
  *
  * @example
  * failureLine('ohlc', event); // 'ohlc shardId-000000000000: the handler failed (retry 2): connect ECONNREFUSED 127.0.0.1:8000'
@@ -14,8 +14,7 @@ export const failureLine = (pipeline: string, event: EventSourceMappingEvent): s
   if (event.type === 'invocation' && event.result.kind === 'timeout') {
     return `${pipeline} ${event.shardId}: the handler timed out (retry ${event.retry})`;
   }
-  if (event.type === 'error') {
-    return `${pipeline} ${event.shardId ?? ''}: ${event.operation} failed: ${event.error.message}; retrying in ${event.retryInMs} ms`;
-  }
+  // Kinesis calls that fail or are slow are not lines here: dev turns them into throttled warnings
+  // (MappingWarnings), which a kinesis-local under load would otherwise repeat every retry.
   return undefined;
 };

@@ -185,7 +185,7 @@ describe('Function: renderDevScreen', () => {
     // Assess
     expect(text).toContain('in 1,234,567  folded 1,230,001  rejected 4,321  late 245');
     expect(text).toContain(
-      'produced 1,240,000 (malformed 4,321)  read 2,400 (0 waiting for the handler)  lag 1200/1200/1200/1200 ms  results written 4 s ago',
+      'produced 1,240,000 (malformed 4,321)  read 2,400 Kinesis records (0 waiting for the handler)  lag 1200/1200/1200/1200 ms  results written 4 s ago',
     );
     expect(text).toMatch(/sensor-0-in-the-north-east-building-floor-0 +█+ +1000/);
     expect(text).toContain('npx streamfold top requests-by-ip --metric requests');
@@ -220,7 +220,7 @@ describe('Function: renderDevScreen', () => {
     // Assess
     expect(buffered).toContain('in 0  folded 0  rejected 0  late 0  batches 0');
     expect(buffered).toContain(
-      'produced 51 (malformed 1)  read 19 (19 waiting for the handler)  lag 1200/1200 ms  no results stored yet: written at each flush, every 5 s per shard',
+      'produced 51 (malformed 1)  read 19 Kinesis records (19 waiting for the handler)  lag 1200/1200 ms  no results stored yet: written at each flush, every 5 s per shard',
     );
     expect(perBatch).toMatch(/lag 1200\/1200 ms {2}no results stored yet *\n/);
   });
