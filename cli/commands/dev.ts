@@ -464,7 +464,7 @@ export const registerDev = (program: Command): void => {
     .option('--rate <n>', 'demo records per second per pipeline (default: 25)')
     .option('--count <n>', 'demo records per pipeline; then drain, print a summary and exit')
     .option('--duration <duration>', "stop after this long, e.g. '5m'")
-    .option('--refresh <duration>', "dashboard refresh interval (default: '2s')")
+    .option('--refresh <duration>', "dashboard refresh interval, at least 500ms (default: '2s')")
     .option('--no-dashboard', 'plain progress lines instead of the full-screen terminal view')
     .option(
       '--flush-every <duration>',

@@ -358,6 +358,13 @@ export class ShardPoller {
         abortSignal,
       });
       this.reportSlowCall(operation, callStarted, timeoutMs);
+      // Answered in good time again (not slow, and well inside the timeout): step a timeout that grew during
+      // a slow spell back toward the base, so a later call that never answers does not hold the shard for
+      // minutes. Halving keeps the new timeout at least twice this answer's time.
+      const answeredMs = performance.now() - callStarted;
+      if (answeredMs < timings.slowCallMs && answeredMs < this.requestTimeoutMs / 4) {
+        this.requestTimeoutMs = Math.max(timings.requestTimeoutMs, Math.floor(this.requestTimeoutMs / 2));
+      }
       this.errorStreak = 0;
       const records = out.Records ?? [];
       for (const record of records) this.buffer(record);

@@ -36,7 +36,7 @@ export interface StartKinesisLocalOptions {
   /**
    * With `persistDir`: the longest `stop()` waits for that save (a starved emulator saves late); then
    * the last whole snapshot is kept.
-   * @default 15_000
+   * @default - 15 s, or two save intervals and 2 s when that is longer
    */
   readonly stopTimeoutMs?: number;
   /**
@@ -171,27 +171,31 @@ const kill = async (child: ManagedProcess, settings: Settings): Promise<void> =>
   const file = join(settings.persistDir, PERSIST_FILE);
   const asked = Date.now();
   const deadline = asked + settings.stopTimeoutMs;
-  const pause = (): Promise<void> =>
-    new Promise((done) => setTimeout(done, Math.max(10, Math.min(100, settings.persistIntervalMs / 4))));
-  let firstSave: number | undefined;
-  let saved: string | undefined;
-  while (Date.now() < deadline) {
-    await pause();
+  const pause = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+  const poll = Math.max(10, Math.min(100, settings.persistIntervalMs / 4));
+  // kinesis-mock saves in place (truncate, then write), so one save can move the modification time twice
+  // and a read can land mid-write: a save counts only once a whole snapshot is read at its time.
+  let firstWhole: number | undefined;
+  let lastWhole: string | undefined;
+  let complete = false;
+  while (!complete && Date.now() < deadline) {
+    await pause(poll);
     const modified = await modifiedAt(file);
-    if (modified === undefined || modified <= asked) continue;
-    if (firstSave === undefined) {
-      firstSave = modified;
-      continue;
-    }
-    if (modified <= firstSave) continue;
-    // A read can land mid-write (truncated JSON): try again until a whole snapshot is seen.
-    saved = await readPersisted(file).catch(() => undefined);
-    if (saved !== undefined) break;
+    if (modified === undefined || modified <= asked || modified === firstWhole) continue;
+    const text = await readPersisted(file).catch(() => undefined);
+    if (text === undefined || (await modifiedAt(file)) !== modified) continue;
+    lastWhole = text;
+    if (firstWhole === undefined) firstWhole = modified;
+    else complete = true;
   }
-  saved ??= await readPersisted(file).catch(() => undefined);
+  // Out of time (a starved emulator): keep the last whole snapshot, reading until one is seen.
+  for (let attempt = 0; attempt < 20 && lastWhole === undefined; attempt += 1) {
+    lastWhole = await readPersisted(file).catch(() => undefined);
+    if (lastWhole === undefined) await pause(25);
+  }
   await child.stop('SIGKILL');
-  if (saved !== undefined && (await readPersisted(file).catch(() => undefined)) === undefined) {
-    await writeFile(file, saved);
+  if (lastWhole !== undefined && (await readPersisted(file).catch(() => undefined)) === undefined) {
+    await writeFile(file, lastWhole);
   }
 };
 
@@ -224,7 +228,7 @@ export const startKinesisLocal = async (
     persistDir: options.persistDir === undefined ? undefined : resolve(options.persistDir),
     persistIntervalMs: options.persistIntervalMs ?? 500,
     startTimeoutMs: options.startTimeoutMs ?? 30_000,
-    stopTimeoutMs: options.stopTimeoutMs ?? 15_000,
+    stopTimeoutMs: options.stopTimeoutMs ?? Math.max(15_000, 2 * (options.persistIntervalMs ?? 500) + 2_000),
   };
   if (settings.persistDir !== undefined) await mkdir(settings.persistDir, { recursive: true });
 
