@@ -20,9 +20,20 @@ const REMOVAL_POLICIES: Readonly<Record<string, RemovalPolicy>> = {
   destroy: RemovalPolicy.DESTROY,
 };
 
-const optionalString = (app: App, key: string): string | undefined => {
+/**
+ * A string context value, or undefined when absent. `allowEmpty`: an empty value counts as absent;
+ * otherwise it is refused — `-c resourcePrefix=$PREFIX` with the variable unset would silently deploy to
+ * the default names (or without the alarm's email).
+ */
+const optionalString = (app: App, key: string, allowEmpty = false): string | undefined => {
   const value: unknown = app.node.tryGetContext(key);
-  if (value === undefined || value === null || value === '') return undefined;
+  if (value === undefined || value === null) return undefined;
+  if (value === '') {
+    if (allowEmpty) return undefined;
+    throw new AppContextError(
+      `context ${key} is empty (an unset shell variable?): give a value or leave -c ${key} out`,
+    );
+  }
   if (typeof value !== 'string') {
     throw new AppContextError(`context ${key} must be a string (given ${JSON.stringify(value)})`);
   }
@@ -51,7 +62,7 @@ export const createApp = (props: AppProps = {}, source: PipelineSource = BUILT_I
   const chosen = selectPipelines(app.node.tryGetContext('pipelines'), source.pipelines);
   const alarmEmail = optionalString(app, 'alarmEmail');
   const resourcePrefix = optionalString(app, 'resourcePrefix');
-  const removal = optionalString(app, 'removalPolicy');
+  const removal = optionalString(app, 'removalPolicy', true);
   const removalPolicy = removal === undefined ? undefined : REMOVAL_POLICIES[removal];
   if (removal !== undefined && removalPolicy === undefined) {
     throw new AppContextError(`context removalPolicy must be "retain" or "destroy" (given "${removal}")`);

@@ -51,6 +51,14 @@ describe('The CDK app as cdk.json runs it (`npx cdk synth -c …`)', () => {
     ],
     [{ alarmEmail: 'oncall' }, 'streamfold: alarmEmail must be an email address (given "oncall")'],
     [
+      { resourcePrefix: '' },
+      'streamfold: context resourcePrefix is empty (an unset shell variable?): give a value or leave -c resourcePrefix out',
+    ],
+    [
+      { alarmEmail: '' },
+      'streamfold: context alarmEmail is empty (an unset shell variable?): give a value or leave -c alarmEmail out',
+    ],
+    [
       { pipelines: 'ohlc', resourcePrefix: 'Bad!' },
       'streamfold: Pipeline "ohlc": resourcePrefix must be 1 to 64 letters, digits, "_", "." or "-" (it starts DynamoDB table names) (given "Bad!")',
     ],
