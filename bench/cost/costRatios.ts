@@ -20,7 +20,7 @@ export interface CostRatioSet {
 }
 
 /** Write units of an option as the ratios count them: table + indexes + finalizer (no dead letters). */
-const itemWriteUnits = (w: { table: number; index: number; finalizer: number }): number =>
+export const itemWriteUnits = (w: { table: number; index: number; finalizer: number }): number =>
   w.table + w.index + w.finalizer;
 
 const worst = (values: readonly number[]): number | undefined =>

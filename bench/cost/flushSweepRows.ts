@@ -1,5 +1,6 @@
 import { round } from '../harness/stats.ts';
 import type { CostFigure } from './costFigure.ts';
+import { itemWriteUnits } from './costRatios.ts';
 
 /** One row of the flush sweep: one example at one `flushEvery`, one traffic scenario. */
 export interface FlushSweepRow {
@@ -26,9 +27,6 @@ export interface FlushSweepRow {
   readonly perMonth: number;
   readonly flinkPerMonth: number;
 }
-
-const itemWriteUnits = (w: { table: number; index: number; finalizer: number }): number =>
-  w.table + w.index + w.finalizer;
 
 /**
  * The rows of one cost run made with a `flushEvery` override (`CostSettings.flushEveryMs`): for every

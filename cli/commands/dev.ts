@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import { EVENT_SOURCE_MAPPING_DEFAULTS } from '../../local/esm/defaults.ts';
-import { DemoTraffic } from '../../local/runtime/DemoTraffic.ts';
+import { DEMO_LINGER_MS, DemoTraffic } from '../../local/runtime/DemoTraffic.ts';
 import { LocalRuntime } from '../../local/runtime/LocalRuntime.ts';
 import { MappingWarnings } from '../../local/runtime/MappingWarnings.ts';
 import { catalogGenerators } from '../../shared/config/catalogGenerators.ts';
@@ -20,6 +20,7 @@ import { EXIT, UsageError } from '../errors.ts';
 import { loadPipelineCatalog, unknownPipeline } from '../loadPipeline.ts';
 import { devHints } from '../render/devHints.ts';
 import { renderDevScreen } from '../tui/renderDevScreen.ts';
+import { shardTotals } from '../tui/shardTotals.ts';
 import { type ScreenKey, TerminalScreen } from '../tui/TerminalScreen.ts';
 import type { DashboardSnapshot, ResultPanel } from '../tui/types.ts';
 
@@ -317,7 +318,7 @@ export const runDev = async (options: DevOptions): Promise<void> => {
     });
     demo.start();
     log(
-      `demo traffic: ${rate} records/s per pipeline${count !== undefined ? `, ${count} each` : ''}, put as KPL aggregates of up to 1 s (kinesis-local slows with every Kinesis record it holds)`,
+      `demo traffic: ${rate} records/s per pipeline${count !== undefined ? `, ${count} each` : ''}, put as KPL aggregates of up to ${DEMO_LINGER_MS / 1000} s (kinesis-local slows with every Kinesis record it holds)`,
     );
   }
 
@@ -358,10 +359,7 @@ export const runDev = async (options: DevOptions): Promise<void> => {
     runtime.pipelines
       .map((p) => {
         const t = runtime.counters.of(p.definition.name);
-        const shards = p.mapping.stats();
-        const read = shards.reduce((sum, s) => sum + s.recordsRead, 0);
-        const waiting = shards.reduce((sum, s) => sum + s.recordsPending, 0);
-        const failures = shards.reduce((sum, s) => sum + s.failures, 0);
+        const { read, waiting, failures } = shardTotals(p.mapping.stats());
         return `${p.definition.name} in=${t.recordsIn} folded=${t.folded} rejected=${t.rejected} late=${t.late} read=${read} waiting=${waiting}${failures > 0 ? ` failures=${failures}` : ''}`;
       })
       .join(' | ');

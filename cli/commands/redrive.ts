@@ -17,7 +17,7 @@ import { loadPipeline } from '../loadPipeline.ts';
 import { renderTable } from '../render/table.ts';
 import { exitInterrupted, interruptible } from './interruptible.ts';
 import { withDynamoDb } from './queryCommon.ts';
-import type { ReplayIo } from './replay.ts';
+import { type ReplayIo, replayOutput } from './replay.ts';
 
 /** Options of `streamfold redrive`. */
 export interface RedriveCommandOptions extends AwsCliOptions {
@@ -211,10 +211,7 @@ export const renderRedriveReport = (definition: PipelineDefinition, report: Redr
  * registerRedrive(program);
  */
 export const registerRedrive = (program: Command, io: ReplayIo = {}): void => {
-  const write = io.write ?? ((text: string) => void process.stdout.write(text));
-  const progress =
-    io.progress ??
-    (process.stderr.isTTY ? (text: string) => void process.stderr.write(`${text}\n`) : undefined);
+  const { write, progress } = replayOutput(io);
   withAwsOptions(
     program
       .command('redrive')

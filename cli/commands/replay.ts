@@ -51,6 +51,22 @@ export interface ReplayIo extends CommandIo {
 }
 
 /**
+ * Where `replay` and `redrive` write: `io`'s sinks, else standard output, and progress lines on standard
+ * error when it is a terminal.
+ *
+ * @example
+ * const { write, progress } = replayOutput(io);
+ */
+export const replayOutput = (
+  io: ReplayIo,
+): { readonly write: (text: string) => void; readonly progress: ((text: string) => void) | undefined } => ({
+  write: io.write ?? ((text: string) => void process.stdout.write(text)),
+  progress:
+    io.progress ??
+    (process.stderr.isTTY ? (text: string) => void process.stderr.write(`${text}\n`) : undefined),
+});
+
+/**
  * Replays a pipeline's dead letters for `streamfold replay`: folds them with the pipeline's current
  * definition and, unless `dryRun`, writes what folds exactly once.
  *
@@ -215,10 +231,7 @@ export const renderReplayReport = (definition: PipelineDefinition, report: Repla
  * registerReplay(program);
  */
 export const registerReplay = (program: Command, io: ReplayIo = {}): void => {
-  const write = io.write ?? ((text: string) => void process.stdout.write(text));
-  const progress =
-    io.progress ??
-    (process.stderr.isTTY ? (text: string) => void process.stderr.write(`${text}\n`) : undefined);
+  const { write, progress } = replayOutput(io);
   withAwsOptions(
     withLetterFilterOptions(
       program

@@ -2,6 +2,7 @@ import { renderBarChart } from '../render/barChart.ts';
 import { formatValue } from '../render/formatValue.ts';
 import { fitTable } from './fitTable.ts';
 import { fitWidth, padWidth } from './fitWidth.ts';
+import { shardTotals } from './shardTotals.ts';
 import type { DashboardSnapshot, ResultPanel } from './types.ts';
 
 /** The terminal's size and which pipeline the view shows. */
@@ -102,11 +103,9 @@ export const renderDevScreen = (snapshot: DashboardSnapshot, options: DevScreenO
   if (pipeline !== undefined) {
     const t = pipeline.totals;
     const lag = pipeline.shards.map((s) => (s.state === 'polling' ? `${s.millisBehindLatest}` : '-'));
-    const failures = pipeline.shards.reduce((sum, s) => sum + s.failures, 0);
     // What the event source mapping took from the stream, and of it what the handler has not reported yet
     // (in its batching window, or in flight): the handler's counters move only when a batch returns.
-    const read = pipeline.shards.reduce((sum, s) => sum + s.recordsRead, 0);
-    const waiting = pipeline.shards.reduce((sum, s) => sum + s.recordsPending, 0);
+    const { read, waiting, failures } = shardTotals(pipeline.shards);
     head.push(
       fitWidth(`stream ${pipeline.stream} → table ${pipeline.resultsTable}`, columns),
       fitWidth(

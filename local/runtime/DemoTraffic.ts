@@ -40,7 +40,7 @@ export interface DemoTrafficOptions {
   readonly kpl?: boolean;
   /**
    * Longest time a record waits for its aggregate (or PutRecords batch) to fill before it is sent.
-   * @default 1_000
+   * @default DEMO_LINGER_MS (1 s)
    */
   readonly lingerMs?: number;
   /** Receives every record sent (for tests that compute the expected results). */
@@ -53,6 +53,9 @@ export interface DemoCounts {
   malformed: number;
   failed: number;
 }
+
+/** How long a demo record waits, at most, for its KPL aggregate to fill before it is sent. */
+export const DEMO_LINGER_MS = 1_000;
 
 /**
  * Realistic demo traffic for the example pipelines that have a generator (access logs with a few heavy
@@ -98,7 +101,7 @@ export class DemoTraffic {
       stream: definition.stream,
       ratePerSecond: this.options.ratePerSecond ?? 25,
       kpl: this.options.kpl ?? true,
-      lingerMs: this.options.lingerMs ?? 1_000,
+      lingerMs: this.options.lingerMs ?? DEMO_LINGER_MS,
     });
     const records = generator({ seed, malformedShare: this.options.malformedShare ?? 0.01 });
     const limit = this.options.count ?? Number.POSITIVE_INFINITY;

@@ -1,36 +1,38 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventSourceMappingEvent } from '../../local/esm/types.ts';
 import { failureLine } from '../../local/runtime/failureLine.ts';
 import { LocalRuntime } from '../../local/runtime/LocalRuntime.ts';
 import { ohlc } from '../../shared/examples/index.ts';
 import { Producer } from '../../shared/producer/Producer.ts';
 
+/** An invocation event of shard 1 (records 1–3) with the given retry, result and duration. */
+const invocation = (
+  retry: number,
+  result: Extract<EventSourceMappingEvent, { type: 'invocation' }>['result'],
+  durationMs = 12,
+): EventSourceMappingEvent => ({
+  type: 'invocation',
+  shardId: 'shardId-000000000001',
+  batchSize: 3,
+  firstSequenceNumber: '1',
+  lastSequenceNumber: '3',
+  retry,
+  result,
+  durationMs,
+});
+
 describe('Function: failureLine', () => {
   it('says which pipeline and shard failed, how, and at which retry; nothing for other events (Kinesis calls included)', () => {
     // Act & Assess
     expect(
-      failureLine('ohlc', {
-        type: 'invocation',
-        shardId: 'shardId-000000000001',
-        batchSize: 3,
-        firstSequenceNumber: '1',
-        lastSequenceNumber: '3',
-        retry: 2,
-        result: { kind: 'error', error: new Error('connect ECONNREFUSED 127.0.0.1:9') },
-        durationMs: 12,
-      }),
+      failureLine(
+        'ohlc',
+        invocation(2, { kind: 'error', error: new Error('connect ECONNREFUSED 127.0.0.1:9') }),
+      ),
     ).toBe('ohlc shardId-000000000001: the handler failed (retry 2): connect ECONNREFUSED 127.0.0.1:9');
-    expect(
-      failureLine('ohlc', {
-        type: 'invocation',
-        shardId: 'shardId-000000000001',
-        batchSize: 3,
-        firstSequenceNumber: '1',
-        lastSequenceNumber: '3',
-        retry: 0,
-        result: { kind: 'timeout' },
-        durationMs: 60_000,
-      }),
-    ).toBe('ohlc shardId-000000000001: the handler timed out (retry 0)');
+    expect(failureLine('ohlc', invocation(0, { kind: 'timeout' }, 60_000))).toBe(
+      'ohlc shardId-000000000001: the handler timed out (retry 0)',
+    );
     expect(
       failureLine('ohlc', {
         type: 'error',
@@ -41,16 +43,7 @@ describe('Function: failureLine', () => {
       }),
     ).toBeUndefined(); // a Kinesis call: dev's throttled warnings say it (test/local/mappingWarnings.test.ts)
     expect(
-      failureLine('ohlc', {
-        type: 'invocation',
-        shardId: 'shardId-000000000001',
-        batchSize: 3,
-        firstSequenceNumber: '1',
-        lastSequenceNumber: '3',
-        retry: 0,
-        result: { kind: 'ok', response: { batchItemFailures: [] } },
-        durationMs: 12,
-      }),
+      failureLine('ohlc', invocation(0, { kind: 'ok', response: { batchItemFailures: [] } })),
     ).toBeUndefined();
   });
 });
